@@ -1,0 +1,47 @@
+namespace CrsCdsHooks.Core.Timeline;
+
+/// <summary>
+/// A resource (or part of one, or a whole prefetch key) that was not used, and why. Issues never change a
+/// grade or an upper bound (CRS-SPEC §9.6); they are listed in the card and in <c>dataIssues</c>.
+/// </summary>
+/// <param name="Resource">"Observation/t9"; a prefetch key as "prefetch/vitalSigns"; "Bundle/entry[3]" when no id.</param>
+/// <param name="Reason">A kebab-case code from <see cref="DataIssueReasons"/>.</param>
+/// <param name="Detail">A short human sentence (no PHI beyond the resource id), e.g. "unit 'furlong' is not a temperature unit".</param>
+public sealed record DataIssue(string Resource, string Reason, string? Detail = null);
+
+/// <summary>The documented reason codes of <see cref="DataIssue.Reason"/>.</summary>
+public static class DataIssueReasons
+{
+    /// <summary>Status is not one CRS-SPEC §2 accepts (e.g. entered-in-error, registered, not-done).</summary>
+    public const string StatusNotUsable = "status-not-usable";
+    /// <summary>No effective/performed/onset time could be read.</summary>
+    public const string NoUsableTime = "no-usable-time";
+    /// <summary>Timed more than 5 minutes after asOf (CRS-SPEC §9.2).</summary>
+    public const string TimeAfterRequest = "time-after-request";
+    /// <summary>Subject/patient names another patient than context.patientId (CRS-SPEC §2).</summary>
+    public const string OtherPatient = "other-patient";
+    /// <summary>Unit cannot be converted to the unit the criterion needs.</summary>
+    public const string UnitNotConvertible = "unit-not-convertible";
+    /// <summary>Value outside the plausibility range of CRS-SPEC §2.</summary>
+    public const string ImplausibleValue = "implausible-value";
+    /// <summary>A recognised resource without a usable value.</summary>
+    public const string NoValue = "no-value";
+    /// <summary>The JSON could not be read as a FHIR R4 resource.</summary>
+    public const string NotValidFhir = "not-valid-fhir";
+    /// <summary>A resource type the service does not read in this place.</summary>
+    public const string UnexpectedResourceType = "unexpected-resource-type";
+    /// <summary>Codes and text outside every CRS-SPEC §8 code set: not relevant to CRS decisions.</summary>
+    public const string CodeNotRecognised = "code-not-recognised";
+    /// <summary>A Condition/AllergyIntolerance that is not active, or refuted (CRS-SPEC §9.3).</summary>
+    public const string NotActive = "not-active";
+    /// <summary>The same resource arrived twice (prefetch and FHIR server, or two pages); the later copy is ignored.</summary>
+    public const string Duplicate = "duplicate";
+    /// <summary>The EHR's own prefetch failed (OperationOutcome) and the data could not be re-fetched.</summary>
+    public const string PrefetchFailed = "prefetch-failed";
+    /// <summary>Paging stopped at the configured cap, or a later page failed (CRS-SPEC §9.37).</summary>
+    public const string Truncated = "data-truncated";
+    /// <summary>The data for a prefetch key could not be obtained at all.</summary>
+    public const string Unavailable = "data-unavailable";
+    /// <summary>A drug rate that cannot be read as µg/min or µg/kg/min (the administration still counts).</summary>
+    public const string RateNotConvertible = "rate-not-convertible";
+}
