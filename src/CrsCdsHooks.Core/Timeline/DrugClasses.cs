@@ -50,3 +50,24 @@ public static class DrugClasses
         _ => null,
     };
 }
+
+/// <summary>When an administration counts as running (CRS-SPEC §3).</summary>
+public static class AdministrationTiming
+{
+    /// <summary>How long a point-in-time administration, or a finished one with no end, counts: 1 h.</summary>
+    public static readonly TimeSpan PointDuration = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The span an administration counts over: a period runs from start to end; with no end, to
+    /// <paramref name="asOf"/> if in-progress, else start + 1 h; a point in time counts as [t, t + 1 h].
+    /// </summary>
+    public static (DateTimeOffset Start, DateTimeOffset End) CountedSpan(this DrugAdministration administration, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(administration);
+        var start = administration.When.Start;
+        if (administration.When.IsPoint) return (start, start + PointDuration);
+        if (administration.When.End is { } end) return (start, end);
+        var openEnd = administration.Status == AdministrationStatus.InProgress ? asOf : start + PointDuration;
+        return (start, openEnd < start ? start : openEnd);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace CrsCdsHooks.Core.Samples;
+
+/// <summary>
+/// Moves a sample hook request in time. Every sample in fhir-samples/ is written as if the request were
+/// made at <see cref="Anchor"/>; shifting moves every FHIR date, dateTime and instant by the same amount
+/// (whole days for dates), so Swagger examples and README commands never go stale. Partial dates (a year,
+/// a year-month) are left as written.
+/// </summary>
+public static partial class SampleRequestShifter
+{
+    /// <summary>The moment every sample is written for (the samples' asOf): 2025-06-15T12:00:00Z.</summary>
+    public static readonly DateTimeOffset Anchor = new(2025, 6, 15, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Returns the request JSON with every date moved by <paramref name="asOf"/> − <see cref="Anchor"/>.</summary>
+    public static string Shift(string requestJson, DateTimeOffset asOf)
+    {
+        var node = JsonNode.Parse(requestJson) ?? throw new JsonException("empty sample");
+        var offset = asOf - Anchor;
+        var shifted = Visit(node, offset);
+        return shifted!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static JsonNode? Visit(JsonNode? node, TimeSpan offset)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var key in obj.Select(p => p.Key).ToList())
+                    obj[key] = Visit(obj[key]?.DeepClone(), offset);
+                return obj;
+            case JsonArray arr:
+                for (var i = 0; i < arr.Count; i++)
+                    arr[i] = Visit(arr[i]?.DeepClone(), offset);
+                return arr;
+            case JsonValue value when value.TryGetValue<string>(out var s):
+                return JsonValue.Create(ShiftText(s, offset));
+            default:
+                return node;
+        }
+    }
+
+    /// <summary>Shifts one FHIR date/dateTime/instant string; any other text is returned unchanged.</summary>
+    public static string ShiftText(string text, TimeSpan offset)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (DateOnlyPattern().IsMatch(text))
+        {
+            var d = DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return d.AddDays((int)Math.Floor(offset.TotalDays)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+        var m = DateTimePattern().Match(text);
+        if (!m.Success) return text;
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)) return text;
+        var moved = t + offset;
+        var hasFraction = m.Groups["frac"].Success;
+        var format = hasFraction ? "yyyy-MM-dd'T'HH:mm:ss.fff" : m.Groups["sec"].Success ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm";
+        var zone = m.Groups["zone"].Value;
+        return zone == "Z"
+            ? moved.UtcDateTime.ToString(format, CultureInfo.InvariantCulture) + "Z"
+            : moved.ToString(format, CultureInfo.InvariantCulture) + zone;
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DateOnlyPattern();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?<sec>:\d{2}(?<frac>\.\d+)?)?(?<zone>Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex DateTimePattern();
+}
