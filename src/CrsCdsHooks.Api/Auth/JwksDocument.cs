@@ -29,9 +29,9 @@ internal static class JwksDocument
             return false;
         }
 
-        if (set.Keys.Any(k => k.HasPrivateKey))
+        if (set.Keys.Any(HasSecretMaterial))
         {
-            problem = "contains a private key (only public keys belong in a JWK Set)";
+            problem = "contains a private key or shared secret (only public keys belong in a JWK Set)";
             return false;
         }
 
@@ -51,7 +51,16 @@ internal static class JwksDocument
     public static bool IsPublicSigningKey(JsonWebKey key) =>
         (key.Kty == JsonWebAlgorithmsKeyTypes.RSA || key.Kty == JsonWebAlgorithmsKeyTypes.EllipticCurve)
         && (string.IsNullOrEmpty(key.Use) || key.Use == JsonWebKeyUseNames.Sig)
-        && !key.HasPrivateKey;
+        && !HasSecretMaterial(key);
+
+    /// <summary>
+    /// Any private or symmetric member (d, p, q, dp, dq, qi, k). Stricter than <c>JsonWebKey.HasPrivateKey</c>, which
+    /// needs the full CRT set for RSA.
+    /// </summary>
+    public static bool HasSecretMaterial(JsonWebKey key) =>
+        !string.IsNullOrEmpty(key.D) || !string.IsNullOrEmpty(key.P) || !string.IsNullOrEmpty(key.Q)
+        || !string.IsNullOrEmpty(key.DP) || !string.IsNullOrEmpty(key.DQ) || !string.IsNullOrEmpty(key.QI)
+        || !string.IsNullOrEmpty(key.K);
 
     /// <summary>
     /// The keys that may verify a token with this header: matching <c>kid</c> (all keys when the token names none),

@@ -45,7 +45,12 @@ internal sealed class TrustTestHost : IAsyncDisposable
 
     public ListLoggerProvider Logs { get; }
 
-    public static WebApplication Build(string environment, IDictionary<string, string?> settings, ManualTimeProvider clock, ListLoggerProvider logs)
+    public static WebApplication Build(
+        string environment,
+        IDictionary<string, string?> settings,
+        ManualTimeProvider clock,
+        ListLoggerProvider logs,
+        Action<IServiceCollection>? configureServices = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Configuration.Sources.Clear();
@@ -56,6 +61,7 @@ internal sealed class TrustTestHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.AddCdsClientTrust();
+        configureServices?.Invoke(builder.Services);
 
         WebApplication app = builder.Build();
         app.UseCdsClientTrust();
@@ -64,11 +70,14 @@ internal sealed class TrustTestHost : IAsyncDisposable
         return app;
     }
 
-    public static async Task<TrustTestHost> StartAsync(string environment, IDictionary<string, string?> settings)
+    public static async Task<TrustTestHost> StartAsync(
+        string environment,
+        IDictionary<string, string?> settings,
+        Action<IServiceCollection>? configureServices = null)
     {
         var clock = new ManualTimeProvider(T0.AddSeconds(10));
         var logs = new ListLoggerProvider();
-        WebApplication app = Build(environment, settings, clock, logs);
+        WebApplication app = Build(environment, settings, clock, logs, configureServices);
         await app.StartAsync();
         return new TrustTestHost(app, clock, logs);
     }
