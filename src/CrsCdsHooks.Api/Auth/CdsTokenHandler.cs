@@ -24,19 +24,33 @@ internal sealed class CdsTokenHandler(CdsClientRegistry registry, ILogger logger
     /// <inheritdoc />
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
+        CdsTokenRejectedException rejection;
         try
         {
             return await ValidateCoreAsync(token).ConfigureAwait(false);
         }
         catch (CdsTokenRejectedException ex)
         {
-            CdsTrustLog.TokenRefused(logger, ex.Failure, ex.TokenIssuer, ex.Tenant, ex.Jti);
-            return new TokenValidationResult { IsValid = false, Exception = ex };
+            rejection = ex;
         }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or System.Text.Json.JsonException
+            or FormatException or InvalidCastException or InvalidOperationException)
+        {
+            // A header or claim of an unexpected JSON type: not a token we can read.
+            rejection = new CdsTokenRejectedException(CdsTokenFailure.Malformed, null, null, null, ex);
+        }
+
+        CdsTrustLog.TokenRefused(logger, rejection.Failure, rejection.TokenIssuer, rejection.Tenant, rejection.Jti);
+        return new TokenValidationResult { IsValid = false, Exception = rejection };
     }
 
     private async Task<TokenValidationResult> ValidateCoreAsync(string token)
     {
+        if (token.Length > MaximumTokenSizeInBytes)
+        {
+            throw new CdsTokenRejectedException(CdsTokenFailure.Malformed, null, null, null);
+        }
+
         JsonWebToken jwt;
         try
         {

@@ -250,6 +250,38 @@ public sealed class CdsClientTrustTests : IAsyncLifetime
         await AssertRefusedAsync(token, CdsTokenFailure.Malformed);
     }
 
+    [Theory]
+    [InlineData("exp", "soon")]
+    [InlineData("iat", "now")]
+    [InlineData("nbf", "later")]
+    [InlineData("jti", 42)]
+    [InlineData("aud", 42)]
+    public async Task ClaimOfTheWrongType_Refused(string claim, object value)
+    {
+        using HttpResponseMessage response = await _host.PostAsync(InvokePath, EcToken(c => c[claim] = value));
+        await AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task TenantOfTheWrongType_Refused()
+    {
+        await AssertRefusedAsync(RsaToken(claims: c => c["tenant"] = new[] { "hospital-a" }), CdsTokenFailure.TenantNotAllowed);
+    }
+
+    [Fact]
+    public async Task IssuerOfTheWrongType_Refused()
+    {
+        // Microsoft.IdentityModel reads iss as a string while parsing: a token with another type is unreadable.
+        await AssertRefusedAsync(EcToken(c => c["iss"] = 12345), CdsTokenFailure.Malformed);
+        await AssertRefusedAsync(EcToken(c => c["iss"] = new[] { RemoteIssuer }), CdsTokenFailure.Malformed);
+    }
+
+    [Fact]
+    public async Task OversizedToken_Refused()
+    {
+        await AssertRefusedAsync(EcToken(c => c["padding"] = new string('x', 300_000)), CdsTokenFailure.Malformed);
+    }
+
     // ---- audience ----
 
     [Fact]
@@ -549,16 +581,19 @@ public sealed class CdsClientTrustTests : IAsyncLifetime
             c["exp"] = T0.AddHours(2).ToUnixTimeSeconds();
         });
         string refusedSignature = TokenMint.Sign(Header(Stranger, "ES384"), Claims(RemoteIssuer), Stranger.PrivateKey);
+        string badSignature = EcToken(key: TestKey.EcP384(Ec.Kid));
         string accepted = EcToken();
         using HttpResponseMessage r1 = await _host.PostAsync(InvokePath, refused);
         using HttpResponseMessage r2 = await _host.PostAsync(InvokePath, refusedSignature);
-        using HttpResponseMessage r3 = await _host.PostAsync(InvokePath, accepted);
+        using HttpResponseMessage r3 = await _host.PostAsync(InvokePath, badSignature);
+        using HttpResponseMessage r4 = await _host.PostAsync(InvokePath, accepted);
 
         string log = string.Join("\n", _host.Logs.Lines);
         Assert.Contains("LifetimeTooLong", log, StringComparison.Ordinal);
         Assert.Contains(jti, log, StringComparison.Ordinal);
         Assert.Contains(RemoteIssuer, log, StringComparison.Ordinal);
-        foreach (string token in new[] { refused, refusedSignature, accepted })
+        Assert.Contains("BadSignature", log, StringComparison.Ordinal);
+        foreach (string token in new[] { refused, refusedSignature, badSignature, accepted })
         {
             foreach (string part in token.Split('.'))
             {
