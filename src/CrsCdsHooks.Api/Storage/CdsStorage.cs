@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CrsCdsHooks.Api.Storage;
+
+/// <summary>
+/// Durable feedback storage. In Program.cs: <c>builder.Services.AddCdsStorage(builder.Configuration);</c>
+/// then use <see cref="IFeedbackStore"/> (feedback endpoint, readiness), <see cref="IPatientIdHasher"/> (served-card
+/// audit) and <see cref="IFeedbackReport"/>.
+/// </summary>
+internal static class CdsStorage
+{
+    /// <summary>Adds the store selected by <c>CdsHooks:Storage</c> (validated at start-up) and creates/migrates it on start.</summary>
+    public static IServiceCollection AddCdsStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<CdsStorageOptions>().Bind(configuration.GetSection(CdsStorageOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CdsStorageOptions>, CdsStorageOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static provider =>
+        {
+            CdsStorageOptions options = provider.GetRequiredService<IOptions<CdsStorageOptions>>().Value;
+            string connectionString = SqliteDatabasePath.Resolve(
+                options.ConnectionString, provider.GetRequiredService<IHostEnvironment>().ContentRootPath);
+            return new SqliteFeedbackStore(
+                connectionString,
+                options,
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<SqliteFeedbackStore>>());
+        });
+        services.TryAddSingleton<IFeedbackStore>(static provider => provider.GetRequiredService<SqliteFeedbackStore>());
+        services.TryAddSingleton<IFeedbackReport>(static provider => provider.GetRequiredService<SqliteFeedbackStore>());
+        services.TryAddSingleton<IPatientIdHasher>(static provider => provider.GetRequiredService<SqliteFeedbackStore>());
+        services.AddHostedService<CdsStorageInitializer>();
+        return services;
+    }
+}
+
+/// <summary>Creates and migrates the database when the service starts, so a broken store stops start-up.</summary>
+internal sealed class CdsStorageInitializer(SqliteFeedbackStore store) : IHostedService
+{
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
