@@ -55,18 +55,23 @@ public static class SepsisScreen
     /// <summary>A fever measured more than this after T0 is a late fever (CRS-SPEC §9.19).</summary>
     public static readonly TimeSpan LateFeverAfter = TimeSpan.FromDays(14);
 
-    /// <summary>Procalcitonin at or above this is "likely" (ng/mL, one decimal).</summary>
-    public const decimal ProcalcitoninHighNgPerMl = 2.0m;
-    /// <summary>Procalcitonin at or above this (and below 2.0) is "possible" (ng/mL, one decimal).</summary>
-    public const decimal ProcalcitoninIntermediateNgPerMl = 0.5m;
-    /// <summary>ANC below this is neutropenia (10⁹/L, one decimal).</summary>
-    public const decimal NeutropeniaBelow = 0.5m;
+    /// <summary>Procalcitonin at or above this is "likely" (ng/mL, compared at 0.01).</summary>
+    public const decimal ProcalcitoninHighNgPerMl = 2.00m;
+    /// <summary>Procalcitonin at or above this (and below 2.00) is "possible" (ng/mL, compared at 0.01).</summary>
+    public const decimal ProcalcitoninIntermediateNgPerMl = 0.50m;
+    /// <summary>ANC below this is neutropenia (10⁹/L, compared at 0.01, i.e. 500 cells/µL).</summary>
+    public const decimal NeutropeniaBelow = 0.50m;
     /// <summary>Lactate at or above this is "possible" (mmol/L, one decimal).</summary>
     public const decimal LactateHighMmolPerL = 4.0m;
     /// <summary>Fever: ≥ 38.0 °C (CRS-SPEC §3).</summary>
     public const decimal FeverCelsius = 38.0m;
 
-    private const int LabDecimals = 1;
+    /// <summary>Procalcitonin is compared at 0.01 ng/mL: the thresholds are 0.50 and 2.00 ng/mL.</summary>
+    private const int ProcalcitoninDecimals = 2;
+    /// <summary>ANC is compared at 0.01 × 10⁹/L (10 cells/µL): the threshold is 0.50 × 10⁹/L (500/µL).</summary>
+    private const int NeutrophilDecimals = 2;
+    /// <summary>Lactate is compared at 0.1 mmol/L: the threshold is 4.0 mmol/L.</summary>
+    private const int LactateDecimals = 1;
 
     /// <summary>Screens the timeline at <see cref="CrsAssessment.AsOf"/>.</summary>
     /// <param name="timeline">What the reader understood.</param>
@@ -110,31 +115,31 @@ public static class SepsisScreen
 
         // procalcitonin in 48 h: ≥ 2.0 likely, 0.5–< 2.0 possible
         var pct = Labs(timeline, LabAnalyte.Procalcitonin, asOf - ProcalcitoninAndNeutrophilLookBack, latest)
-            .OrderByDescending(l => ScreenFormat.Round(l.Value, LabDecimals)).ThenByDescending(l => l.Time).FirstOrDefault();
+            .OrderByDescending(l => ScreenFormat.Round(l.Value, ProcalcitoninDecimals)).ThenByDescending(l => l.Time).FirstOrDefault();
         if (pct is not null)
         {
-            var rounded = ScreenFormat.Round(pct.Value, LabDecimals);
+            var rounded = ScreenFormat.Round(pct.Value, ProcalcitoninDecimals);
             if (rounded >= ProcalcitoninHighNgPerMl)
             {
                 likely.Add(SepsisReasons.ProcalcitoninHigh);
-                evidence.Add(LabEvidence("procalcitonin", "Procalcitonin", pct, LabDecimals));
+                evidence.Add(LabEvidence("procalcitonin", "Procalcitonin", pct, ProcalcitoninDecimals));
             }
             else if (rounded >= ProcalcitoninIntermediateNgPerMl)
             {
                 possible.Add(SepsisReasons.ProcalcitoninIntermediate);
-                evidence.Add(LabEvidence("procalcitonin", "Procalcitonin", pct, LabDecimals));
+                evidence.Add(LabEvidence("procalcitonin", "Procalcitonin", pct, ProcalcitoninDecimals));
             }
         }
 
         // possible: febrile neutropenia (measured fever in the window; a masked fever does not count, §9.18)
         var lowestAnc = Labs(timeline, LabAnalyte.AbsoluteNeutrophilCount, asOf - ProcalcitoninAndNeutrophilLookBack, latest)
-            .OrderBy(l => ScreenFormat.Round(l.Value, LabDecimals)).ThenByDescending(l => l.Time).FirstOrDefault();
-        var neutropenic = lowestAnc is not null && ScreenFormat.Round(lowestAnc.Value, LabDecimals) < NeutropeniaBelow;
+            .OrderBy(l => ScreenFormat.Round(l.Value, NeutrophilDecimals)).ThenByDescending(l => l.Time).FirstOrDefault();
+        var neutropenic = lowestAnc is not null && ScreenFormat.Round(lowestAnc.Value, NeutrophilDecimals) < NeutropeniaBelow;
         if (febrile && neutropenic)
         {
             possible.Add(SepsisReasons.FebrileNeutropenia);
             if (crs.HighestTemperature is { } t) evidence.Add(FeverEvidence(t, crs.Infusion));
-            evidence.Add(LabEvidence("absolute-neutrophil-count", "ANC", lowestAnc!, LabDecimals));
+            evidence.Add(LabEvidence("absolute-neutrophil-count", "ANC", lowestAnc!, NeutrophilDecimals));
         }
 
         // possible: late fever (a fever in the window measured more than 14 days after T0, §9.19)
@@ -152,11 +157,11 @@ public static class SepsisScreen
 
         // possible: lactate ≥ 4.0 mmol/L in 24 h
         var lactate = Labs(timeline, LabAnalyte.Lactate, asOf - LactateLookBack, latest)
-            .OrderByDescending(l => ScreenFormat.Round(l.Value, LabDecimals)).ThenByDescending(l => l.Time).FirstOrDefault();
-        if (lactate is not null && ScreenFormat.Round(lactate.Value, LabDecimals) >= LactateHighMmolPerL)
+            .OrderByDescending(l => ScreenFormat.Round(l.Value, LactateDecimals)).ThenByDescending(l => l.Time).FirstOrDefault();
+        if (lactate is not null && ScreenFormat.Round(lactate.Value, LactateDecimals) >= LactateHighMmolPerL)
         {
             possible.Add(SepsisReasons.LactateHigh);
-            evidence.Add(LabEvidence("lactate", "Lactate", lactate, LabDecimals));
+            evidence.Add(LabEvidence("lactate", "Lactate", lactate, LactateDecimals));
         }
 
         // Notes (CRS-SPEC §5: always when fever is present)
