@@ -73,6 +73,12 @@ public static class SepsisScreen
     /// <summary>Lactate is compared at 0.1 mmol/L: the threshold is 4.0 mmol/L.</summary>
     private const int LactateDecimals = 1;
 
+    /// <summary>The missing-culture note (the infection card turns it into a suggestion).</summary>
+    internal const string NoRecentCultureNote = "No blood culture collected in the last 24 h: draw blood cultures (at least two sets) before antibiotics.";
+
+    /// <summary>The febrile-neutropenia note (the infection card leads with it).</summary>
+    internal const string FebrileNeutropeniaNote = "Febrile neutropenia: give empiric broad-spectrum antibiotics within 1 hour (ASCO/IDSA, Taplitz 2018).";
+
     /// <summary>Screens the timeline at <see cref="CrsAssessment.AsOf"/>.</summary>
     /// <param name="timeline">What the reader understood.</param>
     /// <param name="crs">The CRS assessment (its asOf, T0 and measured fever are used).</param>
@@ -169,7 +175,7 @@ public static class SepsisScreen
         {
             notes.Insert(0, "Fever is present: infection is not excluded. CRS and infection can coexist; evaluate for infection whatever the CRS grade.");
             if (!HasRecentCulture(timeline, asOf))
-                notes.Add("No blood culture collected in the last 24 h: draw blood cultures (at least two sets) before antibiotics.");
+                notes.Add(NoRecentCultureNote);
         }
         else if (crs.FeverWaived)
         {
@@ -178,7 +184,9 @@ public static class SepsisScreen
         }
 
         if (febrile && neutropenic)
-            notes.Add("Febrile neutropenia: give empiric broad-spectrum antibiotics within 1 hour (ASCO/IDSA, Taplitz 2018).");
+            notes.Add(FebrileNeutropeniaNote);
+        else if (febrile && lowestAnc is null)
+            notes.Add("No ANC (absolute neutrophil count) in the last 48 h: febrile neutropenia cannot be judged; check a blood count with differential.");
 
         var level = likely.Count > 0 ? FindingLevel.Likely : possible.Count > 0 ? FindingLevel.Possible : FindingLevel.NoneFound;
         if (level == FindingLevel.NoneFound && notes.Count == 0) return DifferentialFinding.None;
