@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using CrsCdsHooks.Core.Cards;
 using CrsCdsHooks.Core.CdsHooks;
+
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 

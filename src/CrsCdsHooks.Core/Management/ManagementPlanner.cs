@@ -3,6 +3,7 @@ using CrsCdsHooks.Core.CdsHooks;
 using CrsCdsHooks.Core.Differential;
 using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Timeline;
+
 using Hl7.Fhir.Model;
 
 namespace CrsCdsHooks.Core.Management;

@@ -5,7 +5,9 @@ using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Tests.Differential;
 using CrsCdsHooks.Core.Tests.Management;
 using CrsCdsHooks.Core.Timeline;
+
 using Hl7.Fhir.Model;
+
 using static CrsCdsHooks.Core.Tests.Differential.TimelineBuilder;
 
 namespace CrsCdsHooks.Core.Tests.Cards;

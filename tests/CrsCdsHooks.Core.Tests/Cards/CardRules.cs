@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using CrsCdsHooks.Core.CdsHooks;
 using CrsCdsHooks.Core.Tests.Management;
 

@@ -1,6 +1,7 @@
 using CrsCdsHooks.Core.Differential;
 using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Timeline;
+
 using static CrsCdsHooks.Core.Tests.Differential.TimelineBuilder;
 
 namespace CrsCdsHooks.Core.Tests.Differential;

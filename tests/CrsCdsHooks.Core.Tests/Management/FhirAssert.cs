@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+
 using CrsCdsHooks.Core.CdsHooks;
+
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 

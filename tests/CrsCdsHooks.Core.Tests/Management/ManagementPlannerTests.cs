@@ -4,7 +4,9 @@ using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Management;
 using CrsCdsHooks.Core.Tests.Differential;
 using CrsCdsHooks.Core.Timeline;
+
 using Hl7.Fhir.Model;
+
 using static CrsCdsHooks.Core.Tests.Differential.TimelineBuilder;
 
 namespace CrsCdsHooks.Core.Tests.Management;
