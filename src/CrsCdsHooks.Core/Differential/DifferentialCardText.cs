@@ -45,15 +45,38 @@ internal static class DifferentialCardText
             yield return $"| {Cell(label(e.Criterion))} | {Cell(e.Finding)} | {Cell(ScreenFormat.Time(e.Time))} | {Cell(string.Join(", ", e.Sources))} |";
     }
 
-    /// <summary>A markdown table cell: pipes escaped, line breaks flattened.</summary>
-    public static string Cell(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal)
-            .Replace("|", "\\|", StringComparison.Ordinal)
-            .Replace("\r", " ", StringComparison.Ordinal)
-            .Replace("\n", " ", StringComparison.Ordinal);
+    /// <summary>A markdown table cell: markdown and HTML characters escaped, line breaks flattened.</summary>
+    public static string Cell(string text) => Escape(text);
 
-    /// <summary>"- a" lines.</summary>
-    public static IEnumerable<string> Bullets(IEnumerable<string> items) => items.Select(i => $"- {i}");
+    /// <summary>
+    /// Text that may carry data from the record (drug, organism, allergy names) made inert in markdown: every
+    /// markdown or HTML control character is backslash-escaped and line breaks are flattened, so a name can
+    /// neither format the card nor inject HTML or links.
+    /// </summary>
+    public static string Escape(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '\\' or '`' or '*' or '_' or '{' or '}' or '[' or ']' or '<' or '>' or '|' or '#' or '~' or '!':
+                    sb.Append('\\').Append(c);
+                    break;
+                case '\r' or '\n' or '\t':
+                    sb.Append(' ');
+                    break;
+                default:
+                    sb.Append(c);
+                    break;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>"- a" lines, each escaped (<see cref="Escape"/>).</summary>
+    public static IEnumerable<string> Bullets(IEnumerable<string> items) => items.Select(i => $"- {Escape(i)}");
 
     /// <summary>A source reference line "- [label](url)".</summary>
     public static string Reference(CdsLink link) => $"- [{link.Label}]({link.Url})";

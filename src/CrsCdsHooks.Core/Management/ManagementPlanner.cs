@@ -75,9 +75,9 @@ public static class ManagementPlanner
             default:
                 lines.Add(grade switch
                 {
-                    2 => $"- **Grade 2 ({system})**: tocilizumab 8 mg/kg IV over 1 h (12 mg/kg below 30 kg), maximum 800 mg per dose; repeat no sooner than 8 h later if there is no improvement (at most 3 doses in 24 h, 4 in total). No improvement within 24 h → manage as grade 3.",
-                    3 => $"- **Grade 3 ({system})**: ICU-level care; tocilizumab as for grade 2 plus dexamethasone 10 mg IV every 6 h; echocardiogram.",
-                    _ => $"- **Grade 4 ({system})**: ICU care; tocilizumab as for grade 2 plus methylprednisolone 1000 mg IV daily for 3 days; echocardiogram.",
+                    2 => $"- **Grade 2 ({system})**: tocilizumab 8 mg/kg IV over 1 h (12 mg/kg below 30 kg), maximum 800 mg per dose; repeat no sooner than 8 h later if there is no improvement (at most 3 doses in 24 h, 4 in total). No improvement within 24 h → manage as grade 3. IV fluids and oxygen as needed.",
+                    3 => $"- **Grade 3 ({system})**: ICU-level care; tocilizumab as for grade 2 plus dexamethasone 10 mg IV every 6 h; vasopressors and oxygen as needed; echocardiogram.",
+                    _ => $"- **Grade 4 ({system})**: ICU care; tocilizumab as for grade 2 plus methylprednisolone 1000 mg IV daily for 3 days; vasopressors and ventilatory support as needed; echocardiogram.",
                 });
                 (suggestedDose, nextAllowed, limitReason) = PlanTocilizumab(patientId, timeline, crs, grade, system, history, lines, suggestions, ids);
                 if (grade == 3) suggestions.Add(Dexamethasone(patientId, crs, grade, system, ids));

@@ -142,4 +142,24 @@ public sealed class AnaphylaxisCardBuilderTests
         Assert.Equal("critical", card.Indicator);
         CardRules.AssertValid(card);
     }
+
+    [Fact]
+    public void Build_HostileDrugName_CannotFormatOrInjectIntoTheCard()
+    {
+        const string hostile = "<img src=x onerror=alert(1)> **bold** [click](https://evil.example) | col";
+        var timeline = new TimelineBuilder().Drug(hostile, HoursAgo(3), monoclonal: true).Finding(FindingKind.Urticaria, HoursAgo(2)).Build();
+        var crs = Assessments.Crs(FeverStatus.Afebrile, grade: 0);
+        var card = AnaphylaxisCardBuilder.Build(AnaphylaxisScreen.Screen(timeline, crs, new CrsOptions()), crs, timeline, "p1", CardRules.Extension, new SequentialCardIdSource());
+        Assert.NotNull(card);
+        static bool Unescaped(string text, string token) =>
+            System.Text.RegularExpressions.Regex.IsMatch(text, @"(?<!\\)" + System.Text.RegularExpressions.Regex.Escape(token));
+        Assert.False(Unescaped(card.Detail!, "<img"));
+        Assert.False(Unescaped(card.Detail!, "](https://evil"));
+        Assert.False(Unescaped(card.Detail!, "**bold"));
+        Assert.Contains("\\<img", card.Detail, StringComparison.Ordinal);
+        // the table keeps its four columns: the pipe in the name is escaped
+        var row = card.Detail!.Split('\n').Single(l => l.StartsWith("| Exposure |", StringComparison.Ordinal));
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Count(row, @"(?<!\\)\|"));
+        Assert.Contains("\\| col", row, StringComparison.Ordinal);
+    }
 }
