@@ -9,7 +9,8 @@ namespace CrsCdsHooks.Core.Samples;
 /// Moves a sample hook request in time. Every sample in fhir-samples/ is written as if the request were
 /// made at <see cref="Anchor"/>; shifting moves every FHIR date, dateTime and instant by the same amount
 /// (whole days for dates), so Swagger examples and README commands never go stale. Partial dates (a year,
-/// a year-month) are left as written.
+/// a year-month), strings that only look like dates ("2025-02-30") and every other string are left as written;
+/// the written precision (minutes, seconds, fraction digits) and time zone are kept.
 /// </summary>
 public static partial class SampleRequestShifter
 {
@@ -50,15 +51,18 @@ public static partial class SampleRequestShifter
         ArgumentNullException.ThrowIfNull(text);
         if (DateOnlyPattern().IsMatch(text))
         {
-            var d = DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            // A string shaped like a date but not a calendar day ("2025-02-30") is not a date: leave it.
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return text;
             return d.AddDays((int)Math.Floor(offset.TotalDays)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
         var m = DateTimePattern().Match(text);
         if (!m.Success) return text;
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)) return text;
         var moved = t + offset;
-        var hasFraction = m.Groups["frac"].Success;
-        var format = hasFraction ? "yyyy-MM-dd'T'HH:mm:ss.fff" : m.Groups["sec"].Success ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm";
+        // Keep the precision as written: as many fraction digits as the source had (up to the 7 .NET keeps).
+        var fractionDigits = m.Groups["frac"].Success ? Math.Min(m.Groups["frac"].Value.Length - 1, 7) : 0;
+        var format = fractionDigits > 0 ? "yyyy-MM-dd'T'HH:mm:ss." + new string('f', fractionDigits)
+            : m.Groups["sec"].Success ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm";
         var zone = m.Groups["zone"].Value;
         return zone == "Z"
             ? moved.UtcDateTime.ToString(format, CultureInfo.InvariantCulture) + "Z"
