@@ -22,27 +22,45 @@ public static partial class SampleRequestShifter
     {
         var node = JsonNode.Parse(requestJson) ?? throw new JsonException("empty sample");
         var offset = asOf - Anchor;
-        var shifted = Visit(node, offset);
-        return shifted!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        if (node is JsonValue root && root.TryGetValue<string>(out var text))
+            node = JsonValue.Create(ShiftText(text, offset));
+        else
+            ShiftInPlace(node, offset);
+        return node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
-    private static JsonNode? Visit(JsonNode? node, TimeSpan offset)
+    // One pass over the tree, replacing only the strings that change (a sample holds thousands of nodes).
+    private static void ShiftInPlace(JsonNode node, TimeSpan offset)
     {
         switch (node)
         {
             case JsonObject obj:
                 foreach (var key in obj.Select(p => p.Key).ToList())
-                    obj[key] = Visit(obj[key]?.DeepClone(), offset);
-                return obj;
+                {
+                    if (obj[key] is not { } child) continue;
+                    if (TryShift(child, offset, out var moved)) obj[key] = moved;
+                    else ShiftInPlace(child, offset);
+                }
+                break;
             case JsonArray arr:
                 for (var i = 0; i < arr.Count; i++)
-                    arr[i] = Visit(arr[i]?.DeepClone(), offset);
-                return arr;
-            case JsonValue value when value.TryGetValue<string>(out var s):
-                return JsonValue.Create(ShiftText(s, offset));
-            default:
-                return node;
+                {
+                    if (arr[i] is not { } child) continue;
+                    if (TryShift(child, offset, out var moved)) arr[i] = moved;
+                    else ShiftInPlace(child, offset);
+                }
+                break;
         }
+    }
+
+    private static bool TryShift(JsonNode node, TimeSpan offset, out JsonNode? moved)
+    {
+        moved = null;
+        if (node is not JsonValue value || !value.TryGetValue<string>(out var text)) return false;
+        var shifted = ShiftText(text, offset);
+        if (string.Equals(shifted, text, StringComparison.Ordinal)) return false;
+        moved = JsonValue.Create(shifted);
+        return true;
     }
 
     /// <summary>Shifts one FHIR date/dateTime/instant string; any other text is returned unchanged.</summary>
