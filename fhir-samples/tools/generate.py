@@ -54,7 +54,7 @@ def finding_cell(f) -> str:
 def dose_cell(e) -> str:
     if not e.eligible:
         return "—"
-    return str(e.dose_mg) if e.dose_mg is not None else "none"
+    return str(e.dose_mg) if e.dose_mg is not None else f"none ({e.dose_note})"
 
 
 def waived_cell(e) -> str:
@@ -96,9 +96,9 @@ files as written.
   `skin-and-hypotension`, `tryptase-positive`, `single-sign`, `allergy-matched-drug`. Where the differential
   code documents other names, map them; the levels are what the spec fixes.
 - **Tocilizumab (mg)**: `tocilizumab.suggestedDoseMg` — present only when a tocilizumab MedicationRequest is
-  suggested (§9.24); `none` otherwise (the "Why" says why).
+  suggested (§9.24); otherwise `none (why)`: the primary grade is below 2, or a limit applies (§6, §9.36).
 - **Cards**: 0 when not eligible; else 1 (CRS) + 1 if infection is likely/possible + 1 if anaphylaxis is likely/possible (§7).
-- `expected.json` holds the same values, machine-readable (plus `day`, `tocilizumab.dosesLast24h/dosesTotal`, and for
+- `expected.json` holds the same values, machine-readable (plus `day`, `tocilizumab.dosesLast24h/dosesTotal/noDoseReason`, and for
   the noise sample the `dataIssues` it must produce). The tests keep it equal to this table.
 
 """
@@ -145,8 +145,6 @@ def main() -> None:
                     f"{dose_cell(e)} | {e.cards} |")
         why.append(f"### `{s.file}` — patient `{s.patient_id}`\n")
         why.extend(f"- {line}" for line in s.why)
-        if e.eligible:
-            why.append(f"- Tocilizumab: {e.dose_note}.")
         why.append("")
     (ROOT / "expected.json").write_text(json.dumps(expected, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     readme = HEADER + "## Index\n\n" + "\n".join(rows) + "\n\n" + "\n".join(why) + FOOTER

@@ -180,6 +180,8 @@ class Expected:
         }
         if self.toci_last24h is not None:
             out["tocilizumab"] = {"dosesLast24h": self.toci_last24h, "dosesTotal": self.toci_total}
+            if self.dose_mg is None:
+                out["tocilizumab"]["noDoseReason"] = self.dose_note
         if self.data_issues is not None:
             out["dataIssues"] = [{"resource": r, "reason": why} for r, why in self.data_issues]
         return out

@@ -44,12 +44,12 @@ def day2_afebrile() -> Sample:
     s.daily_labs("06-13", "06-15")
     s.no_known_allergies()
     s.expected = Expected(True, 2, 1, (0, 0, 0), (0, 0, 0), (0, 0, 0), False, NONE, NONE, None,
-                          "grade 0: no tocilizumab", 0, 0)
+                          "grade 0", 0, 0)
     s.why = [
         "T0 = 06-13 10:00 (axi-cel); asOf − T0 = 50 h → day 2 (§1).",
         "Highest temperature in the window is 37.9 °C (06-15 06:00): not a fever (38.0 qualifies, 37.9 does not, §3). No fever ever after T0, so no waiver; the premedication acetaminophen precedes any fever and never waives (§3).",
         "CRS absent → grade 0 in all systems; temperatures and pressures are present in the window, so the upper bound is 0 (§9.27). Peak 0.",
-        "No fever → no infection reason; the infusion is 50 h old, outside the 6 h exposure window → no anaphylaxis. One card (CRS, info).",
+        "No fever → no infection reason; the infusion is 50 h old, outside the 6 h exposure window → no anaphylaxis. Grade 0 → no tocilizumab. One card (CRS, info).",
     ]
     return s
 
@@ -69,12 +69,12 @@ def grade1() -> Sample:
     s.daily_labs("06-12", "06-15", overrides={"crp": {"06-14": 34.0, "06-15": 96.0}, "ferritin": {"06-15": 1450}})
     s.penicillin_allergy()
     s.expected = Expected(True, 3, 1, (1, 1, 1), (1, 1, 1), (1, 1, 1), False, NONE, NONE, None,
-                          "grade 1: supportive care, no tocilizumab MedicationRequest (§6, §9.24)", 0, 0)
+                          "grade 1", 0, 0)
     s.why = [
         "T0 = 06-12 09:00 (tisa-cel); 75 h → day 3.",
         "Fever in the window (38.3–38.9 °C; 38.0 °C at 10:00 also qualifies). No hypotension (SBP ≥ 108, MAP ≥ 78), no oxygen recorded (→ room air), no vasopressor → ASTCT 1, Lee 1, CTCAE 1 (§3, §4). Organ labs are normal with ULNs → no Lee organ grade.",
         "Nothing missing → upper bound = grade. Peak 1 (no window ever had more than fever).",
-        "Fever but ANC ≥ 1.1, no culture, no procalcitonin/lactate → infection none-found (the CRS card still says infection is not excluded). One card.",
+        "Fever but ANC ≥ 1.1, no culture, no procalcitonin/lactate → infection none-found (the CRS card still says infection is not excluded). Grade 1 → supportive care, no tocilizumab (§6, §9.24). One card.",
     ]
     return s
 
@@ -345,7 +345,7 @@ def fever_masked_apap() -> Sample:
     s.daily_labs("06-13", "06-15", overrides={"crp": {"06-14": 41.0, "06-15": 52.0}})
     s.no_known_allergies()
     s.expected = Expected(True, 2, 1, (0, 1, 1), (0, 1, 1), (0, 1, 1), True, NONE, NONE, None,
-                          "grade 0: no tocilizumab", 0, 0)
+                          "grade 0", 0, 0)
     s.why = [
         "T0 = 06-13 09:00 (ide-cel, name only, median onset day 1); 51 h → day 2.",
         "Fevers 38.1 and 38.4 °C at 06-14 06:00 and 10:00 (before the window). In the window every temperature is < 38.0 °C, and acetaminophen was given after the last fever and within the 12 h before asOf (06-15 04:30 and 10:00) → fever waived, CRS present.",
@@ -372,7 +372,7 @@ def paediatric() -> Sample:
     s.daily_labs("06-12", "06-15", overrides={"crp": {"06-15": 70.0}})
     s.no_known_allergies()
     s.expected = Expected(True, 2, 1, (1, 1, 1), (1, 1, 1), (1, 1, 1), False, NONE, NONE, None,
-                          "grade 1: no tocilizumab", 0, 0)
+                          "grade 1", 0, 0)
     s.why = [
         "Born 2010-03-04 → 15 years at asOf (§9.4). T0 = 06-12 15:00 (tisa-cel); 69 h → day 2.",
         "Fever in the window. Pressures 92/46 (MAP 61) and 94/48 (MAP 63): from 10 years the systolic threshold is < 90 mmHg, and MAP < 65 applies only from 18 years (§3) → no hypotension. (The same readings in an adult would be grade 2.)",
@@ -412,7 +412,7 @@ def fahrenheit_codes() -> Sample:
     s.daily_labs("06-12", "06-15", overrides={"crp": {"06-15": 77.0}})
     s.penicillin_allergy()
     s.expected = Expected(True, 2, 1, (3, 3, 3), (2, 2, 2), (3, 3, 3), False, NONE, NONE, None,
-                          "tocilizumab started 7 h ago (< 8 h): no new dose; next allowed from 2025-06-15T13:00Z (§6)", 1, 1)
+                          "last dose 7 h ago, < 8 h; next from 13:00Z", 1, 1)
     s.why = [
         "T0 = 06-12 13:00: the product is a Medication (via _include) named only 'Yescarta' / NDC 71287-119-01 → axi-cel by brand name (§2, §8.1); 71 h → day 2.",
         "Temperatures are oral, in [degF]. 100.4 °F = 38.0 °C exactly → a fever (06-15 00:00); 100.2 °F = 37.9 °C is not. It is the only fever ever recorded, so without it there would be no CRS at all.",
@@ -473,7 +473,7 @@ def noise() -> Sample:
     }
     eie_ne = next(r["id"] for _, r in s.meds if r["status"] == "entered-in-error")
     s.expected = Expected(True, 4, 1, (1, 1, 1), (1, 1, 1), (1, 1, 1), False, NONE, NONE, None,
-                          "grade 1: no tocilizumab", 0, 0,
+                          "grade 1", 0, 0,
                           data_issues=[
                               ("Observation/s14-noise-eie-bp", "status-not-usable"),
                               (f"MedicationAdministration/{eie_ne}", "status-not-usable"),
@@ -492,7 +492,7 @@ def noise() -> Sample:
         "Every noise item would raise something if it were used, and none may (§9.6): an entered-in-error BP 72/40 (→ 2) and norepinephrine (→ 3); another patient's BP 78/44 (→ 2, §2); O2 flow 10 'lpm' (not UCUM → unit-not-convertible; → 3); 98.6 'Cel' (implausible > 45 °C); an untimed BP 68/38; a non-rebreather charted 1 h after asOf (> 5 min → time-after-request, §9.2; → 3); an SBP whose value is the string \"70\" (not valid FHIR; → 2); a 'registered' procalcitonin 5.2 (→ infection likely); a refuted sepsis Condition (§9.3; → infection likely).",
         "The allergies prefetch is an OperationOutcome (the EHR's fetch failed, no fhirServer to retry): answer anyway and say so (CDS-HOOKS.md).",
         "A creatinine of 3.9 mg/dL without referenceRange is not graded and does not raise Lee's bound (§9.16): it is a gap (no ULN), not a data issue.",
-        "`dataIssues` in expected.json lists the issues the noise must produce (at least these; others, e.g. unrecognised codes, may be added). Infection and anaphylaxis none-found. One card.",
+        "`dataIssues` in expected.json lists the issues the noise must produce (at least these; others, e.g. unrecognised codes, may be added). Infection and anaphylaxis none-found. Grade 1 → no tocilizumab. One card.",
     ]
     s.noise = True
     return s
@@ -552,12 +552,12 @@ def febrile_neutropenia() -> Sample:
                                               "crp": {"06-15": 45.0}})
     s.no_known_allergies()
     s.expected = Expected(True, 10, 2, (1, 1, 1), (1, 1, 1), (1, 1, 1), False, ("possible", ["febrile-neutropenia"]), NONE, None,
-                          "grade 1: no tocilizumab", 0, 0)
+                          "grade 1", 0, 0)
     s.why = [
         "Obe-cel is given as a split dose: 06-05 10:00 and 06-14 10:00, < 21 days apart → one course; T0 is the first (§9.1, §9.32): 242 h → day 10 (not day 1).",
         "Fever 38.2–38.6 °C in the window (06-14 21:00 – 06-15 09:00), normal pressures, room air → 1/1 in all systems, peak 1.",
         "ANC 0.3 (06-15 05:30) and 0.4 (06-14 05:30) × 10³/µL (= 10⁹/L) within 48 h, with a measured fever → infection possible, 'febrile-neutropenia' (§5, §9.18); the card asks for cultures and antibiotics within 1 h.",
-        "The second dose (06-14 10:00) is an exposure, but no sign follows it → anaphylaxis none-found. Two cards (CRS, infection).",
+        "The second dose (06-14 10:00) is an exposure, but no sign follows it → anaphylaxis none-found. Grade 1 → no tocilizumab. Two cards (CRS, infection).",
     ]
     return s
 
@@ -597,11 +597,11 @@ def late_fever() -> Sample:
     s.panel("06-14 21:30", {"anc": 1.1, "crp": 64.0})
     s.penicillin_allergy()
     s.expected = Expected(True, 20, 2, (1, 1, 1), (1, 1, 1), (1, 1, 1), False, ("possible", ["late-fever"]), NONE, None,
-                          "grade 1: no tocilizumab", 0, 0)
+                          "grade 1", 0, 0)
     s.why = [
         "No product MedicationAdministration: the infusion is a Procedure whose text says 'Infusion of chimeric antigen receptor (CAR-T) cells' (§9.1, §9.33); the earlier leukapheresis does not count. T0 = 05-26 10:00; 20 days 2 h → day 20 (eligible: ≤ 30 days).",
         "Fever 38.3–38.7 °C in the window, normal pressures, room air → 1/1 in all systems. Peak 1 (the day-1–2 fevers of 05-27/05-28 were grade 1 too).",
-        "The fever is measured more than 14 days after T0 → infection possible, 'late-fever' (§5, §9.19). The culture is 'Pending' (not positive, §9.39); ANC 1.1. Two cards (CRS, infection).",
+        "The fever is measured more than 14 days after T0 → infection possible, 'late-fever' (§5, §9.19). The culture is 'Pending' (not positive, §9.39); ANC 1.1. Grade 1 → no tocilizumab. Two cards (CRS, infection).",
     ]
     return s
 
@@ -637,12 +637,12 @@ def anaphylaxis() -> Sample:
     s.no_known_allergies()
     s.expected = Expected(True, 0, 2, (0, 0, 0), (0, 0, 0), (0, 0, 0), False, NONE,
                           ("likely", ["skin-and-respiratory", "skin-and-hypotension", "tryptase-positive"]), None,
-                          "grade 0: no tocilizumab", 0, 0)
+                          "grade 0", 0, 0)
     s.why = [
         "T0 = 06-15 09:00 (cilta-cel), 3 h before asOf → day 0, eligible.",
         "No temperature ≥ 38.0 °C ever (max 37.3 °C) and no waiver (acetaminophen premedication precedes any fever) → CRS absent: grade 0 in every system although there is hypotension (SBP 82), oxygen and a vasopressor (epinephrine IM counts as [t, t + 1 h], §3). Temperatures are present → upper bound 0 (§9.27). Peak 0. The CRS card says the findings do not meet CRS criteria.",
         "Anaphylaxis: exposure = the CAR-T product start 09:00 (§9.21); urticaria (Condition 126485001) and bronchospasm (4386001) at 09:30 and wheezing at 09:32, all within 6 h and after the same exposure → likely (skin + respiratory). Hypotension after the product counts as a sign (§9.38: SBP 82 and epinephrine started within 6 h) → skin + hypotension too. Tryptase 18.6 ng/mL at 10:15 (within 4 h after the sign, no baseline) > 11.4 → positive (§5, §9.23).",
-        "No fever → no infection reason. Two cards (CRS grade 0 info, anaphylaxis critical).",
+        "No fever → no infection reason; grade 0 → no tocilizumab. Two cards (CRS grade 0 info, anaphylaxis critical).",
     ]
     return s
 
@@ -752,12 +752,12 @@ def toci_limit() -> Sample:
     s.daily_labs("06-11", "06-15", overrides={"crp": {"06-14": 190.0, "06-15": 120.0}})
     s.penicillin_allergy()
     s.expected = Expected(True, 3, 1, (3, 3, 3), (3, 3, 3), (3, 3, 3), True, NONE, NONE, None,
-                          "3 doses in 24 h (and the last 7.5 h ago): limit reached, none suggested; next allowed from 2025-06-15T12:30Z; the card names corticosteroids, siltuximab, anakinra", 3, 3)
+                          "3 doses in 24 h; next from 12:30Z", 3, 3)
     s.why = [
         "T0 = 06-11 16:00 (axi-cel); 92 h → day 3.",
         "No fever in the window (max 37.8 °C); last fever 39.0 °C at 06-14 10:00, tocilizumab after it at 06-14 12:30 (and dexamethasone) → fever waived, CRS present.",
         "Non-rebreather 12 L/min from 06-15 03:00 → ASTCT 3; Lee/CTCAE: non-rebreather → FiO2 ≥ 40 % → 3. Pressures normal. 3/3 everywhere; peak 3 (the window ending 06-15 03:00 also holds the 06-14 06:00–10:00 fevers).",
-        "Tocilizumab at 06-14 12:30, 20:30 and 06-15 04:30: 3 in the last 24 h (≤ 3/24 h reached) and one 7.5 h ago (< 8 h), 3 in total → no dose (§6, §9.36). The oldest leaves the 24 h window at 06-15 12:30 and 8 h after the last is also 12:30 → next allowed 2025-06-15T12:30Z (a 4th and last dose of the course).",
+        "Tocilizumab at 06-14 12:30, 20:30 and 06-15 04:30: 3 in the last 24 h (≤ 3/24 h reached) and one 7.5 h ago (< 8 h), 3 in total → no dose (§6, §9.36). The oldest leaves the 24 h window at 06-15 12:30 and 8 h after the last is also 12:30 → next allowed 2025-06-15T12:30Z (a 4th and last dose of the course); the card names the alternatives (corticosteroids, siltuximab, anakinra).",
         "No measured fever → infection none-found; no skin/respiratory sign → anaphylaxis none-found. One card.",
     ]
     return s
@@ -780,7 +780,7 @@ def lee3_creatinine() -> Sample:
                                               "crp": {"06-15": 150.0}})
     s.no_known_allergies()
     s.expected = Expected(True, 3, 1, (1, 1, 1), (3, 3, 3), (1, 1, 1), False, NONE, NONE, None,
-                          "primary ASTCT grade 1: no tocilizumab (a Lee-primary request would differ)", 0, 0)
+                          "primary grade 1", 0, 0)
     s.why = [
         "T0 = 06-12 09:00 (axi-cel); 75 h → day 3.",
         "Fever 38.2–39.2 °C, normal pressures, room air → ASTCT 1 and CTCAE 1: organ toxicity never changes ASTCT (§3) and CTCAE's CRS term does not use it.",
@@ -912,7 +912,7 @@ def no_vitals() -> Sample:
     s.raw_prefetch["procedures"] = None
     s.raw_prefetch["allergies"] = None
     s.expected = Expected(True, 12, 1, (0, 2, 1), (0, 2, 1), (0, 2, 1), False, NONE, NONE, None,
-                          "grade 0: no tocilizumab", 0, 0)
+                          "grade 0", 0, 0)
     s.why = [
         "T0 = 06-03 10:00 (axi-cel); 290 h → day 12. Early CRS grade 1 (fevers 06-04 21:00 – 06-05 09:00) → peak 1 in every system.",
         "The last vital signs are the clinic's at 06-14 09:00, 27 h before asOf: no temperature and no blood pressure in the window. Only labs (06-15 09:00, normal, with ULNs) are in the window.",

@@ -263,6 +263,11 @@ public sealed partial class SampleFilesTests
                 Assert.True(astct >= 2, $"{file}: a dose is suggested only from primary grade 2 (§9.24)");
                 Assert.InRange(dose, 1, 800);
             }
+            else
+            {
+                var reason = row.GetProperty("tocilizumab").GetProperty("noDoseReason").GetString();
+                Assert.False(string.IsNullOrWhiteSpace(reason), $"{file}: say why no tocilizumab dose is suggested");
+            }
         }
     }
 
@@ -353,7 +358,9 @@ public sealed partial class SampleFilesTests
     {
         if (!row.GetProperty("eligible").GetBoolean()) return "—";
         var dose = row.GetProperty("suggestedDoseMg");
-        return dose.ValueKind == JsonValueKind.Null ? "none" : dose.GetInt32().ToString(CultureInfo.InvariantCulture);
+        return dose.ValueKind == JsonValueKind.Null
+            ? $"none ({row.GetProperty("tocilizumab").GetProperty("noDoseReason").GetString()})"
+            : dose.GetInt32().ToString(CultureInfo.InvariantCulture);
     }
 
     private static IEnumerable<(string Key, JsonElement Bundle)> Bundles(JsonElement prefetch)
