@@ -115,6 +115,16 @@ FOOTER = """
   only preliminary cultures *without* an organism).
 - **A CAR-T product at the hook's own time** (anaphylaxis sample, day 0) is eligible: asOf − T0 = 3 h.
 - **Tocilizumab "next allowed"**: the later of (last start + 8 h) and (the moment the 24 h count drops below 3).
+- **Reasons** list every criterion met, not only the one that sets the level (sepsis mimic: one; bacteraemia: two;
+  anaphylaxis at infusion: three).
+- **Late fever**: §5 says "the first fever of the current febrile episode" and §9.19 "a fever in the window" more than
+  14 days after T0; the day-20 sample satisfies both (its episode starts on day 19.8, after 17 afebrile days).
+- **Epinephrine given to treat anaphylaxis** is both a vasopressor for ASTCT (no effect without fever) and, started
+  within 6 h of the CAR-T product, a hypotension sign for the anaphylaxis screen (§9.22).
+- **A lab without `referenceRange.high`** is a grading gap (named in the card), not a `dataIssue` (§9.16).
+- **Vasopressin charted in units/min** (`[iU]/min`): its rate is never needed (§9.15); a reader may still report
+  `rate-not-convertible`, which changes nothing.
+- **Ineligible rows** of `expected.json` carry `null` for every assessment value: no assessment is shown (`{"cards": []}`).
 
 ## Regenerating
 
