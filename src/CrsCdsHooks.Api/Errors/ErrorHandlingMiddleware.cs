@@ -67,6 +67,7 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
         StatusCodes.Status405MethodNotAllowed =>
             $"Method {CdsHooksText.Method(context.Request.Method)} is not allowed here: discovery is GET /cds-services; services and feedback are POST.",
         StatusCodes.Status403Forbidden => "The caller is not allowed to use this endpoint.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with the header Content-Type: application/json.",
         _ => $"The request failed with HTTP {status}.",
     };
 }
