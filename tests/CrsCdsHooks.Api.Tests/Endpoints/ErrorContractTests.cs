@@ -184,7 +184,7 @@ public sealed class ErrorContractTests
     [Fact]
     public async Task Call_SlowerThanTheRequestTimeout_Is503()
     {
-        using var fhir = FhirServerStub.Start().IsSlowForEverything(TimeSpan.FromSeconds(5));
+        using var fhir = FhirServerStub.Start().IsSlowForEverything(TimeSpan.FromSeconds(2.5));
         using var host = new ApiHost(new Dictionary<string, string?>
         {
             ["CdsHooks:Limits:RequestTimeout"] = "00:00:01",

@@ -36,7 +36,9 @@ public sealed class FhirServerStub : IDisposable
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        return new FhirServerStub(WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"] }));
+        var stub = new FhirServerStub(WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"] }));
+        stub.WarmUp();
+        return stub;
     }
 
     public FhirServerStub ServesPatient(string id = HookRequests.PatientId)
@@ -96,6 +98,14 @@ public sealed class FhirServerStub : IDisposable
         Requests.Where(e => (e.RequestMessage?.Path ?? "").StartsWith(pathStart, StringComparison.Ordinal)).ToList();
 
     public void Dispose() => Server.Stop();
+
+    /// <summary>One request before the test, so the first real request is not slowed by the server's start-up; then forgotten.</summary>
+    private void WarmUp()
+    {
+        using var client = new HttpClient();
+        client.GetAsync(new Uri(Origin + "/warm-up")).GetAwaiter().GetResult().Dispose();
+        Server.ResetLogEntries();
+    }
 
     private static IResponseBuilder Json(JsonNode body) =>
         Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/fhir+json").WithBody(body.ToJsonString());
