@@ -5,6 +5,7 @@ using CrsCdsHooks.Api.Tests.Infrastructure;
 namespace CrsCdsHooks.Api.Tests.Endpoints;
 
 /// <summary>404, 413, 415, 500 and the other non-2xx answers: always an OperationOutcome that says what to fix.</summary>
+[Collection(nameof(CrsCdsHooks.Api.Tests.FhirServer.RunsAlone))]
 public sealed class ErrorContractTests
 {
     [Fact]

@@ -27,7 +27,14 @@ public class ApiHost : WebApplicationFactory<Program>
 
     public ApiHost(IDictionary<string, string?>? settings, string environment = "Development", bool realEvaluator = false)
     {
-        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>(), StringComparer.OrdinalIgnoreCase);
+        // Generous FHIR time limits unless a test sets its own: on a loaded 2-core machine the first FHIR call of a
+        // fresh host can take a second, and only the timing tests are about the budget.
+        _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["CdsHooks:Fhir:Budget"] = "00:00:10",
+            ["CdsHooks:Fhir:Timeout"] = "00:00:05",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
         _environment = environment;
         RealEvaluator = realEvaluator;
     }
