@@ -25,6 +25,13 @@ public class ApiHost : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly string _environment;
 
+    static ApiHost()
+    {
+        // Many short-lived hosts: never watch appsettings files (each watcher costs an inotify instance, a scarce
+        // per-user resource on Linux that other processes share).
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+    }
+
     public ApiHost(IDictionary<string, string?>? settings, string environment = "Development", bool realEvaluator = false)
     {
         // Generous FHIR time limits unless a test sets its own: on a loaded 2-core machine the first FHIR call of a
@@ -43,6 +50,9 @@ public class ApiHost : WebApplicationFactory<Program>
 
     public bool RealEvaluator { get; }
 
+    /// <summary>The host's clock (set before the first request); the samples' anchor by default.</summary>
+    public DateTimeOffset Now { get; init; } = AsOf;
+
     public FakeEvaluator Evaluator { get; } = new();
 
     public RecordingFeedbackStore Store { get; } = new();
@@ -58,7 +68,7 @@ public class ApiHost : WebApplicationFactory<Program>
         {
             if (!RealEvaluator) services.AddSingleton<IPatientViewEvaluator>(Evaluator);
             services.AddSingleton<IFeedbackStore>(Store);
-            services.AddSingleton<TimeProvider>(new FixedTimeProvider(AsOf));
+            services.AddSingleton<TimeProvider>(new FixedTimeProvider(Now));
             services.AddSingleton<ICardIdSource, SequentialCardIdSource>();
         });
     }
