@@ -115,13 +115,17 @@ internal static class CdsHooksHostExtensions
     /// <summary>The error contract for everything the endpoints do not answer themselves (500, empty 404/405).</summary>
     public static IApplicationBuilder UseCdsHooksErrors(this IApplicationBuilder app) => app.UseMiddleware<ErrorHandlingMiddleware>();
 
-    /// <summary>Every CDS Hooks route: discovery, service calls, feedback.</summary>
-    public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder routes)
+    /// <summary>
+    /// Every CDS Hooks route under <c>/cds-services</c>: discovery, service calls, feedback. Returns the group so that
+    /// conventions for all of them (e.g. <c>RequireAuthorization</c> for the CDS client JWT) can be added in one place.
+    /// </summary>
+    public static RouteGroupBuilder MapCdsHooks(this IEndpointRouteBuilder routes)
     {
-        routes.MapCdsDiscovery();
-        routes.MapCdsServiceCalls();
-        routes.MapCdsFeedback();
-        return routes;
+        var group = routes.MapGroup("/cds-services");
+        group.MapCdsDiscovery();
+        group.MapCdsServiceCalls();
+        group.MapCdsFeedback();
+        return group;
     }
 }
 

@@ -13,7 +13,7 @@ internal static class CdsServiceEndpoints
 
     public static RouteHandlerBuilder MapCdsServiceCalls(this IEndpointRouteBuilder routes)
     {
-        return routes.MapPost("/cds-services/{id}", CallAsync)
+        return routes.MapPost("/{id}", CallAsync)
             .WithName(CallName)
             .WithSummary("Calls a CDS service with a hook request; answers {\"cards\": [...]} (an empty array means no guidance).")
             .WithDescription(

@@ -13,7 +13,7 @@ internal static class FeedbackEndpoints
 {
     public static RouteHandlerBuilder MapCdsFeedback(this IEndpointRouteBuilder routes)
     {
-        return routes.MapPost("/cds-services/{id}/feedback", StoreAsync)
+        return routes.MapPost("/{id}/feedback", StoreAsync)
             .WithName("SendCdsFeedback")
             .WithSummary("Stores what the user did with cards (accepted, overridden); 200 once the feedback is durable.")
             .WithDescription("Idempotent per card, outcome and outcomeTimestamp; feedback about unknown card uuids is accepted and stored.")

@@ -1,4 +1,8 @@
 using CrsCdsHooks.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CrsCdsHooks.Api.Tests.Options;
 
@@ -47,9 +51,7 @@ public sealed class OptionsValidationTests
     [InlineData("CdsHooks:Fhir:AllowAnyServer", "perhaps")]
     public void BadValue_StopsStartUpNamingTheKey(string key, string value)
     {
-        using var host = new ApiHost(new Dictionary<string, string?> { [key] = value });
-
-        var failure = Record.Exception(() => host.CreateClient());
+        var failure = StartUpValidationFailure(new Dictionary<string, string?> { [key] = value });
 
         Assert.NotNull(failure);
         var keyWithoutIndex = key.EndsWith(":0", StringComparison.Ordinal) ? key[..^2] : key;
@@ -59,9 +61,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public void FhirTimeoutLongerThanTheBudget_StopsStartUp()
     {
-        using var host = new ApiHost(new Dictionary<string, string?> { ["CdsHooks:Fhir:Timeout"] = "00:00:05", ["CdsHooks:Fhir:Budget"] = "00:00:02" });
-
-        var failure = Record.Exception(() => host.CreateClient());
+        var failure = StartUpValidationFailure(new Dictionary<string, string?> { ["CdsHooks:Fhir:Timeout"] = "00:00:05", ["CdsHooks:Fhir:Budget"] = "00:00:02" });
 
         Assert.NotNull(failure);
         Assert.Contains("CdsHooks:Fhir:Timeout must not exceed CdsHooks:Fhir:Budget", failure.ToString(), StringComparison.Ordinal);
@@ -70,13 +70,11 @@ public sealed class OptionsValidationTests
     [Fact]
     public void ChildThresholdAgeAboveAdultMeanAge_StopsStartUp()
     {
-        using var host = new ApiHost(new Dictionary<string, string?>
+        var failure = StartUpValidationFailure(new Dictionary<string, string?>
         {
             ["CdsHooks:Grading:Hypotension:AdultSystolicFromAgeYears"] = "18",
             ["CdsHooks:Grading:Hypotension:AdultMeanFromAgeYears"] = "12",
         });
-
-        var failure = Record.Exception(() => host.CreateClient());
 
         Assert.NotNull(failure);
         Assert.Contains("CdsHooks:Grading:Hypotension:AdultSystolicFromAgeYears", failure.ToString(), StringComparison.Ordinal);
@@ -91,5 +89,34 @@ public sealed class OptionsValidationTests
 
         Assert.True(response.IsSuccessStatusCode);
         Assert.Contains(host.Logs.Entries, e => e.EventId == 6 && e.Text.Contains("primary lee2014", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("CdsHooks:Fhir:MaxPages", "0")]
+    [InlineData("CdsHooks:Grading:EligibilityDays", "5")]
+    public void BadValue_StopsTheRealHost(string key, string value)
+    {
+        // Through the whole host: WebApplicationFactory sometimes loses the start-up exception to a race with the
+        // failed host's disposal (ObjectDisposedException); the validation itself is deterministic, so retry.
+        Exception? failure = null;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var host = new ApiHost(new Dictionary<string, string?> { [key] = value });
+            failure = Record.Exception(() => host.CreateClient());
+            if (failure is not ObjectDisposedException) break;
+        }
+
+        Assert.NotNull(failure);
+        Assert.True(failure.ToString().Contains(key, StringComparison.Ordinal), failure.ToString());
+    }
+
+    /// <summary>What the host's start-up validation (every ValidateOnStart registration of AddCdsHooksOptions) throws for these settings.</summary>
+    private static Exception? StartUpValidationFailure(IDictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddCdsHooksOptions();
+        using var provider = builder.Services.BuildServiceProvider();
+        return Record.Exception(() => provider.GetRequiredService<IStartupValidator>().Validate());
     }
 }
