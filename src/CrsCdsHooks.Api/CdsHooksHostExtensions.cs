@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+
 using CrsCdsHooks.Api.Endpoints;
 using CrsCdsHooks.Api.Errors;
 using CrsCdsHooks.Api.Evaluation;
@@ -9,10 +10,12 @@ using CrsCdsHooks.Api.Options;
 using CrsCdsHooks.Api.Storage;
 using CrsCdsHooks.Core;
 using CrsCdsHooks.Core.Cards;
+
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+
 using Polly;
 
 namespace CrsCdsHooks.Api;

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using CrsCdsHooks.Api.Tests.Infrastructure;
 using CrsCdsHooks.Core;
 using CrsCdsHooks.Core.Cards;

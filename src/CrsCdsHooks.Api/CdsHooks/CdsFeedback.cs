@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+
 using CrsCdsHooks.Api.Storage;
 
 namespace CrsCdsHooks.Api.CdsHooks;

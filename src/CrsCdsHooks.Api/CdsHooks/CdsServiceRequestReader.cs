@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+
 using CrsCdsHooks.Core.Grading;
 
 namespace CrsCdsHooks.Api.CdsHooks;

@@ -1,6 +1,7 @@
 using CrsCdsHooks.Api.CdsHooks;
 using CrsCdsHooks.Api.Errors;
 using CrsCdsHooks.Core.CdsHooks;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CrsCdsHooks.Api.Endpoints;

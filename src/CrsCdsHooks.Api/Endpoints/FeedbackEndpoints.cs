@@ -3,6 +3,7 @@ using CrsCdsHooks.Api.Errors;
 using CrsCdsHooks.Api.Logging;
 using CrsCdsHooks.Api.Options;
 using CrsCdsHooks.Api.Storage;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,9 @@
 using CrsCdsHooks.Api.Errors;
 using CrsCdsHooks.Api.Logging;
 using CrsCdsHooks.Api.Storage;
+
 using Hl7.Fhir.Model;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using Task = System.Threading.Tasks.Task;

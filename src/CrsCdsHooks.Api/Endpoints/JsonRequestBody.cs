@@ -1,7 +1,9 @@
 using System.Text.Json;
+
 using CrsCdsHooks.Api.Errors;
 using CrsCdsHooks.Api.FhirServer;
 using CrsCdsHooks.Api.Options;
+
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CrsCdsHooks.Api.Endpoints;

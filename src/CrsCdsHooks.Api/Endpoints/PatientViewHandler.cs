@@ -9,7 +9,9 @@ using CrsCdsHooks.Core;
 using CrsCdsHooks.Core.Cards;
 using CrsCdsHooks.Core.CdsHooks;
 using CrsCdsHooks.Core.Differential;
+
 using Hl7.Fhir.Model;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 

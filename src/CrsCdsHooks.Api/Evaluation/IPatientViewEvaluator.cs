@@ -1,5 +1,6 @@
 using CrsCdsHooks.Core;
 using CrsCdsHooks.Core.Cards;
+
 using Microsoft.Extensions.Options;
 
 namespace CrsCdsHooks.Api.Evaluation;

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+
 using CrsCdsHooks.Api.Logging;
 using CrsCdsHooks.Api.Options;
+
 using Microsoft.Extensions.Options;
 
 namespace CrsCdsHooks.Api.Evaluation;

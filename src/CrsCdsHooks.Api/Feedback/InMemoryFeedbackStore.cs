@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+
 using CrsCdsHooks.Api.Storage;
 
 namespace CrsCdsHooks.Api.Feedback;

@@ -1,7 +1,10 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+
 using CrsCdsHooks.Api.Options;
+
 using Microsoft.Extensions.Options;
+
 using Polly.Timeout;
 
 namespace CrsCdsHooks.Api.FhirServer;

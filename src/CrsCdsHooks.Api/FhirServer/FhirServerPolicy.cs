@@ -1,5 +1,7 @@
 using System.Security.Claims;
+
 using CrsCdsHooks.Api.Options;
+
 using Microsoft.Extensions.Options;
 
 namespace CrsCdsHooks.Api.FhirServer;

@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
+
 using CrsCdsHooks.Api.CdsHooks;
 using CrsCdsHooks.Api.Logging;
 using CrsCdsHooks.Api.Options;
 using CrsCdsHooks.Core;
 using CrsCdsHooks.Core.Fhir;
 using CrsCdsHooks.Core.Timeline;
+
 using Hl7.Fhir.Model;
+
 using Microsoft.Extensions.Options;
 
 using Task = System.Threading.Tasks.Task;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+
 using CrsCdsHooks.Api.Logging;
 
 namespace CrsCdsHooks.Api.OpenApi;

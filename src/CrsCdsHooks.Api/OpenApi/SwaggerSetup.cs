@@ -1,12 +1,15 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using CrsCdsHooks.Api.CdsHooks;
 using CrsCdsHooks.Api.Endpoints;
 using CrsCdsHooks.Api.Errors;
 using CrsCdsHooks.Core.CdsHooks;
 using CrsCdsHooks.Core.Samples;
+
 using Microsoft.OpenApi;
+
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace CrsCdsHooks.Api.OpenApi;

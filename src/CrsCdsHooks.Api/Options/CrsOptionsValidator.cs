@@ -1,4 +1,5 @@
 using CrsCdsHooks.Core;
+
 using Microsoft.Extensions.Options;
 
 namespace CrsCdsHooks.Api.Options;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+
 using CrsCdsHooks.Api.Tests.Infrastructure;
 using CrsCdsHooks.Core.Samples;
 

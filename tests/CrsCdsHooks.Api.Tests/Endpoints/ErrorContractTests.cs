@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+
 using CrsCdsHooks.Api.Tests.Infrastructure;
 
 namespace CrsCdsHooks.Api.Tests.Endpoints;

@@ -1,4 +1,5 @@
 using System.Net;
+
 using CrsCdsHooks.Api.Tests.Infrastructure;
 
 namespace CrsCdsHooks.Api.Tests.Endpoints;

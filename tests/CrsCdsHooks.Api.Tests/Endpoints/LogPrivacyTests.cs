@@ -1,4 +1,5 @@
 using CrsCdsHooks.Api.Tests.Infrastructure;
+
 using static CrsCdsHooks.Api.Tests.Infrastructure.HookRequests;
 
 namespace CrsCdsHooks.Api.Tests.Endpoints;

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Net;
+
 using CrsCdsHooks.Api.Tests.Endpoints;
 using CrsCdsHooks.Api.Tests.Infrastructure;
+
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
+
 using static CrsCdsHooks.Api.Tests.Infrastructure.HookRequests;
 
 namespace CrsCdsHooks.Api.Tests.FhirServer;

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Security.Claims;
+
 using CrsCdsHooks.Api.FhirServer;
 using CrsCdsHooks.Api.Tests.Endpoints;
 using CrsCdsHooks.Api.Tests.Infrastructure;
+
 using static CrsCdsHooks.Api.Tests.Infrastructure.HookRequests;
 
 namespace CrsCdsHooks.Api.Tests.FhirServer;

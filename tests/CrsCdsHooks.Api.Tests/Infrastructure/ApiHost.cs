@@ -1,10 +1,12 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+
 using CrsCdsHooks.Api.Evaluation;
 using CrsCdsHooks.Api.Storage;
 using CrsCdsHooks.Core.Cards;
 using CrsCdsHooks.Core.Samples;
+
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;

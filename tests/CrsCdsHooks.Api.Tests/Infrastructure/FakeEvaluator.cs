@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+
 using CrsCdsHooks.Api.Evaluation;
 using CrsCdsHooks.Core;
 using CrsCdsHooks.Core.Cards;

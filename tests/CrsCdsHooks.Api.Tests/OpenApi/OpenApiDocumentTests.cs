@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using CrsCdsHooks.Api.Tests.Infrastructure;
 using CrsCdsHooks.Core.Samples;
 

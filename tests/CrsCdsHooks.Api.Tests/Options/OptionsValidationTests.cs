@@ -1,4 +1,5 @@
 using CrsCdsHooks.Api.Tests.Infrastructure;
+
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
