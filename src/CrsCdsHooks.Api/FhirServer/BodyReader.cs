@@ -1,0 +1,22 @@
+namespace CrsCdsHooks.Api.FhirServer;
+
+/// <summary>Reads a stream into memory, refusing to read more than a limit.</summary>
+internal static class BodyReader
+{
+    /// <summary>The bytes, or null when the stream holds more than <paramref name="maxBytes"/>.</summary>
+    public static async Task<ReadOnlyMemory<byte>?> ReadCappedAsync(Stream stream, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+            if (total > maxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+}

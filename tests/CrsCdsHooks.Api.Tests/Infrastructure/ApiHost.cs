@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+
+using CrsCdsHooks.Api.Evaluation;
+using CrsCdsHooks.Api.Storage;
+using CrsCdsHooks.Core.Cards;
+using CrsCdsHooks.Core.Samples;
+
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CrsCdsHooks.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The service in memory: real pipeline and options, with a fixed clock (the samples' anchor), sequential card
+/// ids, a fake evaluator that returns one fixed card, a recording feedback store and captured logs.
+/// </summary>
+public class ApiHost : WebApplicationFactory<Program>
+{
+    public const string ServicePath = "/cds-services/crs-patient-view";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly string _environment;
+
+    static ApiHost()
+    {
+        // Many short-lived hosts: never watch appsettings files (each watcher costs an inotify instance, a scarce
+        // per-user resource on Linux that other processes share).
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+    }
+
+    public ApiHost(IDictionary<string, string?>? settings, string environment = "Development", bool realEvaluator = false)
+    {
+        // Generous FHIR time limits unless a test sets its own: on a loaded 2-core machine the first FHIR call of a
+        // fresh host can take a second, and only the timing tests are about the budget.
+        _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["CdsHooks:Fhir:Budget"] = "00:00:10",
+            ["CdsHooks:Fhir:Timeout"] = "00:00:05",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
+        _environment = environment;
+        RealEvaluator = realEvaluator;
+    }
+
+    public static DateTimeOffset AsOf => SampleRequestShifter.Anchor;
+
+    public bool RealEvaluator { get; }
+
+    /// <summary>The host's clock (set before the first request); the samples' anchor by default.</summary>
+    public DateTimeOffset Now { get; init; } = AsOf;
+
+    public FakeEvaluator Evaluator { get; } = new();
+
+    public RecordingFeedbackStore Store { get; } = new();
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(_environment);
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
+        builder.ConfigureLogging(l => l.AddProvider(Logs));
+        builder.ConfigureTestServices(services =>
+        {
+            if (!RealEvaluator) services.AddSingleton<IPatientViewEvaluator>(Evaluator);
+            services.AddSingleton<IFeedbackStore>(Store);
+            services.AddSingleton<TimeProvider>(new FixedTimeProvider(Now));
+            services.AddSingleton<ICardIdSource, SequentialCardIdSource>();
+        });
+    }
+
+    public Task<HttpResponseMessage> CallAsync(JsonNode request, string path = ServicePath) =>
+        PostJsonAsync(path, request.ToJsonString());
+
+    public async Task<HttpResponseMessage> PostJsonAsync(string path, string json, string contentType = "application/json")
+    {
+        using var content = new StringContent(json, Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return await CreateClient().PostAsync(new Uri(path, UriKind.Relative), content);
+    }
+}
+
+/// <summary>The default host, shared by the tests of one class (xunit class fixture).</summary>
+public sealed class SharedApiHost() : ApiHost(null);
+
+/// <summary>A clock stopped at one instant (timers still run on the system clock).</summary>
+public sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
