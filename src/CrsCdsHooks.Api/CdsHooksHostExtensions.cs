@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 
+using CrsCdsHooks.Api.Auth;
 using CrsCdsHooks.Api.Endpoints;
 using CrsCdsHooks.Api.Errors;
 using CrsCdsHooks.Api.Evaluation;
@@ -35,7 +36,6 @@ internal static class CdsHooksHostExtensions
         services.AddSingleton<IValidateOptions<FhirServerOptions>, FhirServerOptionsValidator>();
         services.AddOptions<CrossOriginOptions>().BindConfiguration(CrossOriginOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<CrossOriginOptions>, CrossOriginOptionsValidator>();
-        services.AddOptions<PatientHashOptions>().BindConfiguration(PatientHashOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FhirServerAllowList>().Configure<IConfiguration>(FhirServerAllowList.Bind).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FhirServerAllowList>, FhirServerAllowListValidator>();
         services.AddOptions<CrsOptions>().BindConfiguration(CrsOptions.Section).ValidateOnStart();
@@ -74,7 +74,6 @@ internal static class CdsHooksHostExtensions
         services.TryAddSingleton<ICardIdSource, GuidCardIdSource>();
         services.TryAddSingleton<IPatientViewEvaluator, CrsPatientViewEvaluator>();
         services.TryAddSingleton<IFeedbackStore, InMemoryFeedbackStore>();
-        services.AddSingleton<PatientHasher>();
         services.AddSingleton<FhirServerPolicy>();
         services.AddSingleton<PatientDataGatherer>();
         services.AddScoped<PatientViewHandler>();
@@ -126,8 +125,10 @@ internal static class CdsHooksHostExtensions
     {
         var group = routes.MapGroup("/cds-services");
         group.MapCdsDiscovery();
-        group.MapCdsServiceCalls();
-        group.MapCdsFeedback();
+        // Service calls and feedback carry the CDS client's JWT (required in Production, validated whenever
+        // presented); discovery holds no patient data and stays open so EHR administrators can read it.
+        group.MapCdsServiceCalls().RequireAuthorization(CdsClientTrust.PolicyName);
+        group.MapCdsFeedback().RequireAuthorization(CdsClientTrust.PolicyName);
         return group;
     }
 }
@@ -139,7 +140,6 @@ internal sealed class StartupReport(IServiceProvider services, ILogger<StartupRe
     {
         using var scope = services.CreateScope();
         if (scope.ServiceProvider.GetRequiredService<IFeedbackStore>() is InMemoryFeedbackStore) Log.InMemoryFeedbackStore(logger);
-        _ = scope.ServiceProvider.GetRequiredService<PatientHasher>();
         return Task.CompletedTask;
     }
 

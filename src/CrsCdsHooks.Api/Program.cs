@@ -1,11 +1,13 @@
 using CrsCdsHooks.Api;
+using CrsCdsHooks.Api.Auth;
+using CrsCdsHooks.Api.Storage;
 using CrsCdsHooks.Api.Endpoints;
 using CrsCdsHooks.Api.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Register a durable IFeedbackStore and the JWT trust here, before the host services (the in-memory store is
-// only a fallback when none is registered).
+builder.AddCdsClientTrust();                            // CDS client JWTs (CDS-HOOKS.md "Trusting CDS clients")
+builder.Services.AddCdsStorage(builder.Configuration);   // SQLite feedback + card audit (before the host services)
 builder.Services.AddCdsHooksOptions();
 builder.Services.AddCdsHooksCors();
 builder.Services.AddCdsHooksServices();
@@ -16,6 +18,7 @@ var app = builder.Build();
 
 app.UseCors();
 app.UseCdsHooksErrors();
+app.UseCdsClientTrust();
 app.UseCdsHooksSwagger();
 
 app.MapCdsHooks();

@@ -31,7 +31,7 @@ internal sealed class PatientViewHandler(
     IPatientViewEvaluator evaluator,
     ICardIdSource ids,
     IFeedbackStore store,
-    PatientHasher hasher,
+    IPatientIdHasher hasher,
     FhirServerPolicy policy,
     TimeProvider time,
     IOptions<LimitsOptions> limits,
@@ -114,7 +114,7 @@ internal sealed class PatientViewHandler(
         try
         {
             var summary = AuditSummary(evaluation);
-            var hash = hasher.Hash(request.Context.PatientId);
+            var hash = await hasher.HashAsync(request.Context.PatientId, cancellationToken).ConfigureAwait(false);
             var records = cards.Select(c => new CardAuditRecord(c.Uuid, service.Id, request.HookInstance, asOf, summary, hash)).ToList();
             await store.RecordCardsAsync(records, cancellationToken).ConfigureAwait(false);
         }

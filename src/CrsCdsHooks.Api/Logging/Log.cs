@@ -39,8 +39,6 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Warning, "Hook {HookInstance}: abandoned after the request timeout of {TimeoutMs} ms (503)")]
     public static partial void RequestTimedOut(ILogger logger, string hookInstance, long timeoutMs);
 
-    [LoggerMessage(12, LogLevel.Warning, "CdsHooks:Storage:PatientHashSalt is not set: a random salt was generated for this process, so patient hashes of served cards will not match across restarts")]
-    public static partial void PatientHashSaltGenerated(ILogger logger);
 
     [LoggerMessage(13, LogLevel.Warning, "No durable feedback store is registered: feedback and served cards are kept in memory only and are lost on restart")]
     public static partial void InMemoryFeedbackStore(ILogger logger);

@@ -243,7 +243,7 @@ public sealed class DevelopmentTrustTests
         var sandbox = new CdsClientOptions { Issuer = CdsHooksSandbox.Issuer, JwksUri = CdsHooksSandbox.JwksUri };
         options.Clients.Add(sandbox);
         using var registry = new CdsClientRegistry(
-            Options.Create(options),
+            Microsoft.Extensions.Options.Options.Create(options),
             new TestEnvironment("Production"),
             new NoHttpClientFactory(),
             TimeProvider.System,

@@ -49,7 +49,7 @@ public sealed class JtiReplayCacheTests
     [Fact]
     public async Task Distributed_SecondUseOfAJti_IsAReplay()
     {
-        var memory = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
+        var memory = new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
         using var cache = new DistributedJtiReplayCache(memory, new ManualTimeProvider(T0));
 
         Assert.True(await cache.TryRecordAsync("iss-a", "j1", Exp, CancellationToken.None));
@@ -60,7 +60,7 @@ public sealed class JtiReplayCacheTests
     [Fact]
     public async Task Distributed_SharedByTwoInstances_ReplayAcrossInstancesRefused()
     {
-        var shared = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
+        var shared = new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
         using var first = new DistributedJtiReplayCache(shared, new ManualTimeProvider(T0));
         using var second = new DistributedJtiReplayCache(shared, new ManualTimeProvider(T0));
 

@@ -152,7 +152,7 @@ public sealed class ErrorContractTests
     [Fact]
     public async Task Call_ServedCards_AreRecordedWithASaltedPatientHashAndNoPatientId()
     {
-        const string salt = "a-salt-of-at-least-16-chars";
+        const string salt = "YS1zYWx0LW9mLWF0LWxlYXN0LTE2LWJ5dGVz"; // base64 of "a-salt-of-at-least-16-bytes"
         using var host = new ApiHost(new Dictionary<string, string?> { ["CdsHooks:Storage:PatientHashSalt"] = salt });
 
         var response = await host.CallAsync(HookRequests.PatientView());
@@ -166,7 +166,7 @@ public sealed class ErrorContractTests
         Assert.Equal(ApiHost.AsOf, record.ServedAt);
         Assert.Equal("crs astct2019 1/2; infection possible; anaphylaxis none-found", record.Summary);
         var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(salt), System.Text.Encoding.UTF8.GetBytes(HookRequests.PatientId)));
+            Convert.FromBase64String(salt), System.Text.Encoding.UTF8.GetBytes(HookRequests.PatientId)));
         Assert.Equal(expected, record.PatientHash);
         Assert.DoesNotContain(HookRequests.PatientId, record.Summary + record.PatientHash, StringComparison.Ordinal);
     }

@@ -45,6 +45,7 @@ public sealed class FhirServerAllowListTests : IDisposable
         using var host = new ApiHost(new Dictionary<string, string?>
         {
             ["CdsHooks:Auth:Clients:0:Issuer"] = "https://ehr.example.org",
+            ["CdsHooks:Auth:Clients:0:Jwks"] = Auth.TestKey.Jwks(Auth.TestKey.EcP384("ehr-key")),
             ["CdsHooks:Auth:Clients:0:FhirServers:0"] = "https://other.example.org/fhir",
             ["CdsHooks:Auth:Clients:0:FhirServers:1"] = _fhir.BaseUrl + trailing,
         }, environment: "Production");

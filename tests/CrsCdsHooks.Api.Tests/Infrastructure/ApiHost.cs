@@ -42,7 +42,16 @@ public class ApiHost : WebApplicationFactory<Program>
         {
             ["CdsHooks:Fhir:Budget"] = "00:00:10",
             ["CdsHooks:Fhir:Timeout"] = "00:00:05",
+            // Each host gets its own SQLite file (the audit and the salt live there), never the repository's data/.
+            ["CdsHooks:Storage:ConnectionString"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"crscdshooks-test-{Guid.NewGuid():N}.db")}",
         };
+        if (environment == "Production")
+        {
+            // Production needs a public URL (JWT audiences) and requires JWTs; tests about other concerns call
+            // anonymously. The auth tests (Auth/) exercise the required-JWT path with real tokens.
+            _settings["CdsHooks:PublicBaseUrl"] = "https://cds.example.org";
+            _settings["CdsHooks:Auth:RequireJwt"] = "false";
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
         _environment = environment;
         RealEvaluator = realEvaluator;

@@ -1,3 +1,5 @@
+using CrsCdsHooks.Api.Auth;
+using CrsCdsHooks.Api.Storage;
 using CrsCdsHooks.Api.Tests.Infrastructure;
 
 using Microsoft.AspNetCore.Builder;
@@ -11,9 +13,14 @@ namespace CrsCdsHooks.Api.Tests.Options;
 public sealed class OptionsValidationTests
 {
     [Fact]
-    public async Task Defaults_StartInProduction()
+    public async Task Production_WithOneClientAndAPublicUrl_StartsRequiringJwts()
     {
-        using var host = new ApiHost(null, environment: "Production");
+        using var host = new ApiHost(new Dictionary<string, string?>
+        {
+            ["CdsHooks:Auth:RequireJwt"] = null,
+            ["CdsHooks:Auth:Clients:0:Issuer"] = "https://ehr.example.org",
+            ["CdsHooks:Auth:Clients:0:Jwks"] = Auth.TestKey.Jwks(Auth.TestKey.EcP384("ehr-key")),
+        }, environment: "Production");
 
         var response = await host.CreateClient().GetAsync(new Uri("/health/live", UriKind.Relative));
 
@@ -35,7 +42,7 @@ public sealed class OptionsValidationTests
     // CrossOriginOptions
     [InlineData("CdsHooks:Cors:AllowedOrigins:0", "https://sandbox.cds-hooks.org/")]
     [InlineData("CdsHooks:Cors:AllowedOrigins:0", "sandbox.cds-hooks.org")]
-    // PatientHashOptions
+    // CdsStorageOptions (salt: base64 of at least 16 bytes)
     [InlineData("CdsHooks:Storage:PatientHashSalt", "short")]
     // FhirServerAllowList
     [InlineData("CdsHooks:Auth:Clients:0:FhirServers:0", "fhir.example.org/r4")]
@@ -84,7 +91,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public async Task PrimarySystemFromConfiguration_IsUsedWhenTheRequestHasNoOverride()
     {
-        using var host = new ApiHost(new Dictionary<string, string?> { ["CdsHooks:Grading:PrimarySystem"] = "Lee2014", ["CdsHooks:Storage:PatientHashSalt"] = "0123456789abcdef" });
+        using var host = new ApiHost(new Dictionary<string, string?> { ["CdsHooks:Grading:PrimarySystem"] = "Lee2014", ["CdsHooks:Storage:PatientHashSalt"] = "MDEyMzQ1Njc4OWFiY2RlZg==" });
 
         var response = await host.CallAsync(HookRequests.PatientView());
 
@@ -116,6 +123,8 @@ public sealed class OptionsValidationTests
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddCdsClientTrust();
+        builder.Services.AddCdsStorage(builder.Configuration);
         builder.Services.AddCdsHooksOptions();
         using var provider = builder.Services.BuildServiceProvider();
         return Record.Exception(() => provider.GetRequiredService<IStartupValidator>().Validate());
