@@ -9,7 +9,8 @@ namespace CrsCdsHooks.Core.Terminology;
 /// Text (§9.22): "urticaria", "hives", "angioedema", "bronchospasm", words starting "wheez", "stridor",
 /// "flushing"; sepsis words for Conditions ("sepsis", "septic shock", "bacteremia"). Whole words,
 /// case-insensitive. Text is not read as a finding when it is negated [operational]: a qualifier anywhere in
-/// the text ("rule out", "r/o", "risk for", "history of", "h/o", "screening", "negative for", "no evidence of")
+/// the text ("rule out", "r/o", "risk for", "history of", "h/o", "screening", "negative for", "no evidence of";
+/// and "line", "catheter", "PICC", "port", "saline", "heparin", so that "line flushing" is no flushing)
 /// or one of "no", "not", "without", "denies", "negative", "free of" within the two words before the phrase,
 /// or "absent", "negative", "resolved", "none" right after it ("wheezing absent", "no wheezing", "sepsis
 /// without septic shock" → sepsis only). Codes are read as coded; a coded Observation whose value says
@@ -57,7 +58,8 @@ public static class FindingCodes
 
     private static readonly string[] Qualifiers =
         [.. new[] { "rule out", "ruled out", "r/o", "risk for", "risk of", "at risk", "history of", "h/o", "family history",
-            "screening", "screen", "negative for", "no evidence of", "no signs of", "no sign of" }
+            "screening", "screen", "negative for", "no evidence of", "no signs of", "no sign of",
+            "line", "catheter", "picc", "cvc", "port", "saline", "heparin" }
             .Select(WholeWords.Normalize)];
 
     private static readonly HashSet<string> NegatorsBefore = new(StringComparer.Ordinal) { "no", "not", "without", "denies", "denied", "negative", "free" };
