@@ -158,7 +158,12 @@ internal sealed partial class TimelineReading
         }
     }
 
-    private void Issue(string resource, string reason, string? detail) => _issues.Add(new DataIssue(resource, reason, detail));
+    private void Issue(string resource, string reason, string? detail)
+    {
+        if (reason is DataIssueReasons.UnitNotConvertible or DataIssueReasons.RateNotConvertible && Units.LoadProblem is { } problem)
+            detail = $"{detail} ({problem})";
+        _issues.Add(new DataIssue(resource, reason, detail));
+    }
 
     /// <summary>
     /// True (and reported) when <paramref name="subject"/> names another patient than context.patientId.

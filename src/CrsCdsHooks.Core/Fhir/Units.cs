@@ -25,6 +25,15 @@ internal static partial class Units
     private const int MaxCachedPairs = 4096;
     private static readonly ConcurrentDictionary<(string From, string To), decimal?> Factors = new();
     private static readonly Lock MetricsLock = new();
+    private static volatile string? _loadProblem;
+
+    /// <summary>
+    /// Why the UCUM library could not load, or null. Fhir.Metrics creates CultureInfo("en-US") when it loads,
+    /// which fails in invariant-globalization mode unless the app sets PredefinedCulturesOnly=false
+    /// (Directory.Build.props does). Without it only identical units, temperatures and the reader's own
+    /// fractions convert; every other unit is reported as not convertible with this reason in the detail.
+    /// </summary>
+    public static string? LoadProblem => _loadProblem;
 
     [GeneratedRegex(@"\{[^{}]*\}", RegexOptions.CultureInvariant)]
     private static partial Regex Annotation();
@@ -150,6 +159,11 @@ internal static partial class Units
                 var f = converted.Value.Item1;
                 return f <= 0 ? null : Significant(f, 12);
             }
+        }
+        catch (TypeInitializationException ex)
+        {
+            _loadProblem = $"UCUM library unavailable: {ex.InnerException?.GetType().Name ?? ex.GetType().Name}; set PredefinedCulturesOnly=false";
+            return null;
         }
 #pragma warning disable CA1031 // A client's unit string must never break the reader: any failure means "not convertible".
         catch (Exception)
