@@ -23,7 +23,7 @@ namespace CrsCdsHooks.Core.Fhir;
 /// reported as <see cref="DataIssueReasons.NotValidFhir"/> ("could not be read").</para>
 /// <para>Order of checks per resource: subject (another patient → other-patient), status, time (no usable
 /// time; more than 5 minutes after asOf → time-after-request, CRS-SPEC §9.2), then content. Entry lists are
-/// sorted by time (then source); issues keep input order.</para>
+/// sorted by time (then source); issues keep input order (unreferenced Medications come last).</para>
 /// </remarks>
 public static class FhirTimelineReader
 {

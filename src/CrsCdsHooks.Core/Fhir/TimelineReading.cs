@@ -12,7 +12,8 @@ internal sealed partial class TimelineReading
     private readonly DateTimeOffset _asOf;
     private readonly DateTimeOffset _latestAccepted;
 
-    private readonly List<(Resource Resource, string Name)> _items = [];
+    // Input order; an item may carry the issue found while unpacking (a null entry, a duplicate) instead of a resource.
+    private readonly List<(Resource? Resource, string Name, DataIssue? Issue)> _items = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Type, string? Id)> _fullUrls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (Medication Medication, string Name)> _medications = new(StringComparer.Ordinal);
@@ -46,15 +47,16 @@ internal sealed partial class TimelineReading
         var position = 0;
         foreach (var resource in resources) Collect(resource, ref position, 0, null);
 
-        foreach (var (resource, name) in _items)
+        foreach (var (resource, name, _) in _items)
         {
             if (resource is Medication medication && FhirValues.Id(medication) is { } id)
                 _medications.TryAdd(id, (medication, name));
         }
 
-        foreach (var (resource, name) in _items)
+        foreach (var (resource, name, collected) in _items)
         {
-            if (resource is Medication) continue;
+            if (collected is not null) _issues.Add(collected);
+            if (resource is null or Medication) continue;
             try
             {
                 Dispatch(resource, name);
@@ -67,7 +69,7 @@ internal sealed partial class TimelineReading
             }
         }
 
-        foreach (var (resource, name) in _items)
+        foreach (var (resource, name, _) in _items)
         {
             if (resource is not Medication medication) continue;
             var id = FhirValues.Id(medication);
@@ -105,7 +107,8 @@ internal sealed partial class TimelineReading
     {
         if (resource is null)
         {
-            Issue(container ?? $"(null)#{position}", DataIssueReasons.NotValidFhir, "an empty entry (no resource)");
+            var at = container ?? $"(null)#{position}";
+            _items.Add((null, at, new DataIssue(at, DataIssueReasons.NotValidFhir, "an empty entry (no resource)")));
             position++;
             return;
         }
@@ -114,7 +117,7 @@ internal sealed partial class TimelineReading
             var bundleName = $"Bundle/{FhirValues.Id(bundle) ?? $"(no id)#{position}"}";
             if (depth >= MaxBundleDepth)
             {
-                Issue(bundleName, DataIssueReasons.UnexpectedResourceType, "Bundles nested deeper than 3 levels are not read");
+                _items.Add((null, bundleName, new DataIssue(bundleName, DataIssueReasons.UnexpectedResourceType, "Bundles nested deeper than 3 levels are not read")));
                 position++;
                 return;
             }
@@ -136,10 +139,10 @@ internal sealed partial class TimelineReading
         position++;
         if (id is not null && !_seen.Add(name))
         {
-            Issue(name, DataIssueReasons.Duplicate, "the same resource arrived more than once; the later copy is ignored");
+            _items.Add((null, name, new DataIssue(name, DataIssueReasons.Duplicate, "the same resource arrived more than once; the later copy is ignored")));
             return;
         }
-        _items.Add((resource, name));
+        _items.Add((resource, name, null));
     }
 
     private void Dispatch(Resource resource, string name)
