@@ -19,10 +19,11 @@ namespace CrsCdsHooks.Core.Fhir;
 /// interpretation or referenceRange, the medication or dosage (also contained resources and ingredients),
 /// or birthDate — the resource is not used (<see cref="DataIssueReasons.NotValidFhir"/>, the first such
 /// error in the detail, with the literals it quotes removed): a half-read clinical fact is worse than a reported gap. Errors elsewhere (an
-/// unknown element, a bad narrative, a note with a number for text, an empty id) do not affect what is read,
-/// and the resource is used without an issue. An unknown resource type or JSON that is not a resource is
-/// never used. Even a used resource may keep raw literals in members the rule did not cover; the timeline
-/// reader reads raw literals and never relies on Firely's typed getters there.</para>
+/// unknown element, a bad narrative, a note with a number for text, an empty id) do not affect what is read:
+/// the elements they name are removed (Firely's typed getters throw on an element of the wrong type or
+/// cardinality, so the partial resource is made safe to read) and the resource is used without an issue.
+/// An unknown resource type or JSON that is not a resource is never used, nor a resource whose broken
+/// elements cannot be located.</para>
 /// <para>A Bundle is read entry by entry (an entry's errors cost only that entry; its issue names the
 /// entry): the returned Bundle keeps id, type, total and links, and the entries whose resources were usable.</para>
 /// <para>Speed: the deserializer reads straight from the element's UTF-8 bytes
@@ -122,9 +123,10 @@ public static partial class FhirResourceJson
                 issues.Add(new DataIssue(name, DataIssueReasons.NotValidFhir, Truncate(errors.FirstOrDefault()?.Message ?? "not a FHIR R4 resource")));
                 return null;
             }
-            var critical = errors.FirstOrDefault(e => IsCritical(InstancePath(e)));
-            if (critical is null) return resource;
-            issues.Add(new DataIssue(name, DataIssueReasons.NotValidFhir, Truncate(critical.Message)));
+            var errorList = errors.ToList();
+            var critical = errorList.FirstOrDefault(e => IsCritical(InstancePath(e)));
+            if (critical is null && TryRemoveBroken(resource, errorList.Select(InstancePath))) return resource;
+            issues.Add(new DataIssue(name, DataIssueReasons.NotValidFhir, Truncate((critical ?? errorList[0]).Message)));
             return null;
         }
 #pragma warning disable CA1031 // The hot path must never throw on a client's JSON: any failure is "not valid FHIR".
@@ -134,6 +136,65 @@ public static partial class FhirResourceJson
             issues.Add(new DataIssue(name, DataIssueReasons.NotValidFhir, Truncate(ex.Message)));
             return null;
         }
+    }
+
+    /// <summary>
+    /// Removes every element an error names, so that the resource Firely returned is safe to read (its typed
+    /// getters throw on an element holding the wrong type or cardinality). False when a path cannot be
+    /// followed: the resource is then not used.
+    /// </summary>
+    private static bool TryRemoveBroken(Resource resource, IEnumerable<string?> paths)
+    {
+        var touched = new List<System.Collections.IList>();
+        foreach (var path in paths.Distinct(StringComparer.Ordinal))
+        {
+            if (string.IsNullOrEmpty(path)) return false;
+            var segments = path.Split('.');
+            Base current = resource;
+            for (var i = 1; i < segments.Length; i++)
+            {
+                var (key, index) = Segment(segments[i]);
+                if (!current.TryGetValue(key, out var value) || value is null) break; // already absent (e.g. an unknown element)
+                var last = i == segments.Length - 1;
+                if (value is System.Collections.IList list)
+                {
+                    if (index is null || index >= list.Count)
+                    {
+                        if (last || index is null) { current.SetValue(key, null); break; }
+                        return false;
+                    }
+                    if (last) { list[index.Value] = null; touched.Add(list); break; }
+                    if (list[index.Value] is not Base item) return false;
+                    current = item;
+                }
+                else if (last || value is not Base child)
+                {
+                    current.SetValue(key, null);
+                    break;
+                }
+                else
+                {
+                    current = child;
+                }
+            }
+        }
+        foreach (var list in touched)
+        {
+            for (var i = list.Count - 1; i >= 0; i--)
+            {
+                if (list[i] is null) list.RemoveAt(i);
+            }
+        }
+        return true;
+    }
+
+    private static (string Key, int? Index) Segment(string segment)
+    {
+        var bracket = segment.IndexOf('[', StringComparison.Ordinal);
+        if (bracket < 0 || !segment.EndsWith(']')) return (segment, null);
+        return int.TryParse(segment.AsSpan(bracket + 1, segment.Length - bracket - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i)
+            ? (segment[..bracket], i)
+            : (segment[..bracket], null);
     }
 
     private static Bundle ReadBundle(JsonElement json, string location, ICollection<DataIssue> issues)
