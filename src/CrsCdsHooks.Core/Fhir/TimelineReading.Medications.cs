@@ -24,7 +24,7 @@ internal sealed partial class TimelineReading
         public List<string> RxNorm { get; } = [];
         public List<string> Ndc { get; } = [];
         public List<string> Forms { get; } = [];
-        public string? PrefetchedMedicationId { get; set; }
+        public Medication? Referenced { get; set; }
 
         public void Add(CodeableConcept? concept)
         {
@@ -104,7 +104,7 @@ internal sealed partial class TimelineReading
 
     private void MarkUsed(MedicationIdentity identity)
     {
-        if (identity.PrefetchedMedicationId is { } id) _usedMedications.Add(id);
+        if (identity.Referenced is { } medication) _usedMedications.Add(medication);
     }
 
     private MedicationIdentity Identify(MedicationAdministration ma)
@@ -145,20 +145,21 @@ internal sealed partial class TimelineReading
             var containedId = literal[1..];
             return ma.Contained.OfType<Medication>().FirstOrDefault(m => FhirValues.Id(m) == containedId);
         }
-        string? id;
-        if (literal.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
+        Medication? found;
+        if (_fullUrls.TryGetValue(literal, out var entry))
         {
-            if (!_fullUrls.TryGetValue(literal, out var entry) || entry.Type != "Medication") return null;
-            id = entry.Id;
+            found = entry as Medication; // a Bundle entry named by its fullUrl (urn:uuid or absolute)
+        }
+        else if (FhirReferences.TryParse(literal, out var target) && target.Type is null or "Medication")
+        {
+            found = _medications.GetValueOrDefault(target.Id);
         }
         else
         {
-            if (!FhirReferences.TryParse(literal, out var target) || target.Type is not (null or "Medication")) return null;
-            id = target.Id;
+            found = null;
         }
-        if (id is null || !_medications.TryGetValue(id, out var found)) return null;
-        identity.PrefetchedMedicationId = id;
-        return found.Medication;
+        identity.Referenced = found;
+        return found;
     }
 
     /// <summary>

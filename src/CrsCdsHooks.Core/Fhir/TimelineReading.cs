@@ -15,9 +15,9 @@ internal sealed partial class TimelineReading
     // Input order; an item may carry the issue found while unpacking (a null entry, a duplicate) instead of a resource.
     private readonly List<(Resource? Resource, string Name, DataIssue? Issue)> _items = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (string Type, string? Id)> _fullUrls = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (Medication Medication, string Name)> _medications = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _usedMedications = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Resource> _fullUrls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Medication> _medications = new(StringComparer.Ordinal);
+    private readonly HashSet<Medication> _usedMedications = new(ReferenceEqualityComparer.Instance);
 
     private PatientFacts _patient = PatientFacts.Unknown;
     private readonly List<CarTInfusion> _infusions = [];
@@ -50,7 +50,7 @@ internal sealed partial class TimelineReading
         foreach (var (resource, name, _) in _items)
         {
             if (resource is Medication medication && FhirValues.Id(medication) is { } id)
-                _medications.TryAdd(id, (medication, name));
+                _medications.TryAdd(id, medication);
         }
 
         foreach (var (resource, name, collected) in _items)
@@ -72,10 +72,7 @@ internal sealed partial class TimelineReading
         foreach (var (resource, name, _) in _items)
         {
             if (resource is not Medication medication) continue;
-            var id = FhirValues.Id(medication);
-            if (id is null)
-                Issue(name, DataIssueReasons.NotReferenced, "a Medication without an id cannot be referenced");
-            else if (!_usedMedications.Contains(id) || _medications[id].Name != name)
+            if (!_usedMedications.Contains(medication))
                 Issue(name, DataIssueReasons.NotReferenced, "no accepted MedicationAdministration refers to this Medication");
         }
 
@@ -126,8 +123,7 @@ internal sealed partial class TimelineReading
             {
                 var entry = entries[i];
                 var fullUrl = entry is null ? null : FhirValues.Text(entry.FullUrlElement);
-                if (fullUrl is not null && entry?.Resource is { } r && !_fullUrls.ContainsKey(fullUrl))
-                    _fullUrls[fullUrl] = (r.TypeName, FhirValues.Id(r));
+                if (fullUrl is not null && entry?.Resource is { } r) _fullUrls.TryAdd(fullUrl, r);
             }
             for (var i = 0; i < entries.Count; i++)
                 Collect(entries[i]?.Resource, ref position, depth + 1, $"{bundleName}/entry[{i}]");
@@ -185,8 +181,8 @@ internal sealed partial class TimelineReading
         ReferenceTarget target;
         if (reference.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
         {
-            if (!_fullUrls.TryGetValue(reference.Trim(), out var entry) || entry.Id is null) return false;
-            target = new ReferenceTarget(entry.Type, entry.Id);
+            if (!_fullUrls.TryGetValue(reference.Trim(), out var entry) || FhirValues.Id(entry) is not { } entryId) return false;
+            target = new ReferenceTarget(entry.TypeName, entryId);
         }
         else if (!FhirReferences.TryParse(reference, out target))
         {

