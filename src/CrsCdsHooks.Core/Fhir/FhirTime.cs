@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+
 using Hl7.Fhir.Model;
 
 namespace CrsCdsHooks.Core.Fhir;

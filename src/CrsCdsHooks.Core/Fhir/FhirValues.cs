@@ -1,4 +1,5 @@
 using CrsCdsHooks.Core.Terminology;
+
 using Hl7.Fhir.Model;
 
 namespace CrsCdsHooks.Core.Fhir;

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+
 using CrsCdsHooks.Core.Terminology;
+
 using Fhir.Metrics;
 
 namespace CrsCdsHooks.Core.Fhir;
@@ -40,18 +42,62 @@ internal static partial class Units
 
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["°C"] = "Cel", ["℃"] = "Cel", ["C"] = "Cel", ["degC"] = "Cel", ["deg C"] = "Cel", ["Celsius"] = "Cel", ["Cel"] = "Cel",
-        ["°F"] = "[degF]", ["℉"] = "[degF]", ["F"] = "[degF]", ["degF"] = "[degF]", ["deg F"] = "[degF]", ["Fahrenheit"] = "[degF]", ["[degF]"] = "[degF]",
+        ["°C"] = "Cel",
+        ["℃"] = "Cel",
+        ["C"] = "Cel",
+        ["degC"] = "Cel",
+        ["deg C"] = "Cel",
+        ["Celsius"] = "Cel",
+        ["Cel"] = "Cel",
+        ["°F"] = "[degF]",
+        ["℉"] = "[degF]",
+        ["F"] = "[degF]",
+        ["degF"] = "[degF]",
+        ["deg F"] = "[degF]",
+        ["Fahrenheit"] = "[degF]",
+        ["[degF]"] = "[degF]",
         ["Kelvin"] = "K",
-        ["mmHg"] = "mm[Hg]", ["mm Hg"] = "mm[Hg]", ["mm[Hg]"] = "mm[Hg]",
-        ["lb"] = "[lb_av]", ["lbs"] = "[lb_av]", ["pound"] = "[lb_av]", ["pounds"] = "[lb_av]", ["[lb_av]"] = "[lb_av]",
-        ["oz"] = "[oz_av]", ["kg"] = "kg", ["kgs"] = "kg", ["gm"] = "g", ["gms"] = "g", ["grams"] = "g", ["kilogram"] = "kg", ["kilograms"] = "kg",
-        ["lpm"] = "L/min", ["l/min"] = "L/min", ["L/min"] = "L/min", ["liters/min"] = "L/min", ["litres/min"] = "L/min", ["liter/min"] = "L/min",
-        ["K/uL"] = "10*3/uL", ["10^3/uL"] = "10*3/uL", ["x10^3/uL"] = "10*3/uL", ["x10E3/uL"] = "10*3/uL", ["10E3/uL"] = "10*3/uL",
-        ["thou/uL"] = "10*3/uL", ["10*3/mm3"] = "10*3/uL", ["K/mm3"] = "10*3/uL",
-        ["10^9/L"] = "10*9/L", ["x10^9/L"] = "10*9/L", ["x10E9/L"] = "10*9/L", ["10E9/L"] = "10*9/L",
-        ["bpm"] = "/min", ["beats/min"] = "/min", ["breaths/min"] = "/min", ["beats per minute"] = "/min", ["breaths per minute"] = "/min",
-        ["per min"] = "/min", ["min-1"] = "/min",
+        ["mmHg"] = "mm[Hg]",
+        ["mm Hg"] = "mm[Hg]",
+        ["mm[Hg]"] = "mm[Hg]",
+        ["lb"] = "[lb_av]",
+        ["lbs"] = "[lb_av]",
+        ["pound"] = "[lb_av]",
+        ["pounds"] = "[lb_av]",
+        ["[lb_av]"] = "[lb_av]",
+        ["oz"] = "[oz_av]",
+        ["kg"] = "kg",
+        ["kgs"] = "kg",
+        ["gm"] = "g",
+        ["gms"] = "g",
+        ["grams"] = "g",
+        ["kilogram"] = "kg",
+        ["kilograms"] = "kg",
+        ["lpm"] = "L/min",
+        ["l/min"] = "L/min",
+        ["L/min"] = "L/min",
+        ["liters/min"] = "L/min",
+        ["litres/min"] = "L/min",
+        ["liter/min"] = "L/min",
+        ["K/uL"] = "10*3/uL",
+        ["10^3/uL"] = "10*3/uL",
+        ["x10^3/uL"] = "10*3/uL",
+        ["x10E3/uL"] = "10*3/uL",
+        ["10E3/uL"] = "10*3/uL",
+        ["thou/uL"] = "10*3/uL",
+        ["10*3/mm3"] = "10*3/uL",
+        ["K/mm3"] = "10*3/uL",
+        ["10^9/L"] = "10*9/L",
+        ["x10^9/L"] = "10*9/L",
+        ["x10E9/L"] = "10*9/L",
+        ["10E9/L"] = "10*9/L",
+        ["bpm"] = "/min",
+        ["beats/min"] = "/min",
+        ["breaths/min"] = "/min",
+        ["beats per minute"] = "/min",
+        ["breaths per minute"] = "/min",
+        ["per min"] = "/min",
+        ["min-1"] = "/min",
     };
 
     /// <summary>

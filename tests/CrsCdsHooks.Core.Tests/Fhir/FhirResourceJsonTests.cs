@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+
 using CrsCdsHooks.Core.Fhir;
 using CrsCdsHooks.Core.Timeline;
+
 using Hl7.Fhir.Model;
 
 namespace CrsCdsHooks.Core.Tests.Fhir;

@@ -2,9 +2,11 @@ using System.Collections;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using CrsCdsHooks.Core.Fhir;
 using CrsCdsHooks.Core.Terminology;
 using CrsCdsHooks.Core.Timeline;
+
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 

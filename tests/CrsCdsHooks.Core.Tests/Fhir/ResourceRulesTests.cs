@@ -1,6 +1,7 @@
 using CrsCdsHooks.Core.Fhir;
 using CrsCdsHooks.Core.Terminology;
 using CrsCdsHooks.Core.Timeline;
+
 using Hl7.Fhir.Model;
 
 namespace CrsCdsHooks.Core.Tests.Fhir;

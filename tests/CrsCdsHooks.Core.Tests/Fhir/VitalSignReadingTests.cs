@@ -1,5 +1,6 @@
 using CrsCdsHooks.Core.Terminology;
 using CrsCdsHooks.Core.Timeline;
+
 using Hl7.Fhir.Model;
 
 namespace CrsCdsHooks.Core.Tests.Fhir;
