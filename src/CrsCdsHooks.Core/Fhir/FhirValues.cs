@@ -28,7 +28,7 @@ internal static class FhirValues
     };
 
     /// <summary>The resource id, or null.</summary>
-    public static string? Id(Resource resource) => Text(resource.IdElement);
+    public static string? Id(Resource resource) => resource.TryGetValue("id", out var id) && id is PrimitiveType p ? Text(p) : null;
 
     /// <summary>The codings of a concept that are not null.</summary>
     public static IEnumerable<Coding> Codings(CodeableConcept? concept) =>

@@ -405,6 +405,11 @@ internal sealed partial class TimelineReading
         parts.Produced = true;
     }
 
+    /// <remarks>
+    /// [operational] A comparator ("&lt;0.05", "&gt;40000") is not kept: the limit stands for the value, which
+    /// errs towards the threshold it was reported against (procalcitonin "&lt;0.05" is below 0.5; ferritin
+    /// "&gt;40000" is above any threshold). A value string ("&lt;0.05" as text) is no value.
+    /// </remarks>
     private void ReadLab(Observation o, string name, LabAnalyte analyte, DataType? value, DateTimeOffset time, ObservationParts parts)
     {
         if (!TryMeasured(value, name, "lab", parts, out var m)) return;

@@ -46,7 +46,22 @@ internal sealed partial class TimelineReading
     public ClinicalTimeline Read(IEnumerable<Resource> resources)
     {
         var position = 0;
-        foreach (var resource in resources) Collect(resource, ref position, 0, null);
+        foreach (var resource in resources)
+        {
+            var count = _items.Count;
+            try
+            {
+                Collect(resource, ref position, 0, null);
+            }
+#pragma warning disable CA1031 // Unpacking one odd resource must not fail the call.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _items.RemoveRange(count, _items.Count - count);
+                var at = $"(unreadable)#{position++}";
+                _items.Add((null, at, new DataIssue(at, DataIssueReasons.NotValidFhir, $"could not be unpacked ({ex.GetType().Name})")));
+            }
+        }
 
         foreach (var (resource, name, _) in _items)
         {
