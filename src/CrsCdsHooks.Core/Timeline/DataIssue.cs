@@ -44,4 +44,10 @@ public static class DataIssueReasons
     public const string Unavailable = "data-unavailable";
     /// <summary>A drug rate that cannot be read as µg/min or µg/kg/min (the administration still counts).</summary>
     public const string RateNotConvertible = "rate-not-convertible";
+    /// <summary>A Medication that no accepted MedicationAdministration refers to (nothing to attach it to).</summary>
+    public const string NotReferenced = "not-referenced";
+    /// <summary>An AllergyIntolerance whose categories are all food/environment (not a drug or biologic).</summary>
+    public const string NotDrugAllergy = "not-drug-allergy";
+    /// <summary>An Observation that records a finding as absent ("wheezing: absent", valueBoolean false).</summary>
+    public const string FindingAbsent = "finding-absent";
 }
