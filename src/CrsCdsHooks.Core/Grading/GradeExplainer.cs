@@ -157,7 +157,8 @@ internal static class GradeExplainer
             return $"Multiple vasopressors ({Name(pair.First)}, {Name(pair.Second)}) → 3";
         if (facts.HighDose.High) return $"High-dose vasopressor: {facts.HighDose.Rule} (Lee 2014 Table 2) → 3";
         if (facts.HighDose.PossiblyHigh)
-            return $"Vasopressor ({Names(facts)}) with a rate not known for {facts.HighDose.Rule?.Split(" for ").LastOrDefault()}: high dose not shown → 2";
+            return $"Vasopressor ({Names(facts)}) with a rate unknown over {facts.HighDose.Rule?.Split(" for ").LastOrDefault()}"
+                + (facts.HighDose.WeightMissing ? " (no weight to convert it)" : string.Empty) + ": high dose not shown → 2";
         return $"Low-dose vasopressor ({Names(facts)}; no high-dose rule sustained ≥ 3 h) → 2";
     }
 
@@ -357,7 +358,7 @@ internal static class GradeExplainer
                 $"No birth date: adult hypotension thresholds used (systolic < {o.AdultSystolicMmHg} mmHg, MAP < {o.AdultMeanMmHg} mmHg)."));
         }
 
-        if (facts.HighDose is { PossiblyHigh: true, High: false } hd)
+        if (facts.HighDose is { PossiblyHigh: true, High: false } hd && facts.Grades.Lee.Grade < 3)
         {
             var names = ClinicalText.DrugNames(hd.UnknownRates);
             var sources = string.Join(", ", hd.UnknownRates.Select(u => u.Source));

@@ -97,19 +97,19 @@ internal static class OxygenGrading
                 break;
             case OxygenDevice.NasalCannula:
                 astct = new Severity(2, 3);
-                astctWhy = $"{description}: nasal cannula, flow not recorded → 2";
+                astctWhy = $"{description}: flow not recorded → 2";
                 astctBound = "nasal cannula flow not recorded";
                 astctGap = DataGapCodes.OxygenDeviceIncomplete;
                 break;
             case OxygenDevice.BlowBy:
                 astct = Severity.Exactly(2);
-                astctWhy = $"{description}: blow-by → 2";
+                astctWhy = $"{description} → 2";
                 break;
             default:
                 astct = Severity.Exactly(3);
                 astctWhy = device == OxygenDevice.HighFlowNasalCannula
-                    ? $"{description}: high-flow nasal cannula → 3"
-                    : $"{description}: face mask → 3";
+                    ? $"{description} → 3"
+                    : $"{description}: any face mask → 3";
                 break;
         }
 
