@@ -47,7 +47,7 @@ public static class CrsGrader
     /// <remarks>[operational] Candidate window ends are the times of temperatures, pressures, organ labs, weights,
     /// masking drugs, and the starts and ends of vasopressor and oxygen periods (a high-dose run or an oxygen period is
     /// longest at its end). Each window reads only its own entries through the time indexes.</remarks>
-    private static WindowGrades Peak(WindowEvaluator evaluator, DateTimeOffset t0, DateTimeOffset asOf, WindowGrades current)
+    internal static WindowGrades Peak(WindowEvaluator evaluator, DateTimeOffset t0, DateTimeOffset asOf, WindowGrades current)
     {
         var times = evaluator.DataPointTimes().Where(t => t >= t0.UtcTicks && t < asOf.UtcTicks).ToArray();
         Array.Sort(times);
@@ -56,7 +56,7 @@ public static class CrsGrader
         {
             if (i > 0 && times[i] == times[i - 1]) continue;
             if (astct == 4 && lee == 4 && ctcae == 4) break;
-            var g = evaluator.Grades(times[i], withLeeHighDose: lee < 3);
+            var g = evaluator.Grades(times[i], withLeeHighDose: lee < 3 && evaluator.LeeHighDosePossible);
             astct = Math.Max(astct, g.Astct.Grade);
             lee = Math.Max(lee, g.Lee.Grade);
             ctcae = Math.Max(ctcae, g.Ctcae.Grade);

@@ -19,6 +19,9 @@ internal sealed record HighDoseResult(bool High, bool PossiblyHigh, string? Rule
 {
     /// <summary>No high dose, nothing unknown.</summary>
     public static HighDoseResult NotHigh { get; } = new(false, false, null, [], false);
+
+    /// <summary>A proven high dose without its description (the peak's fast path).</summary>
+    public static HighDoseResult ProvenHigh { get; } = new(true, true, null, [], false);
 }
 
 /// <summary>
@@ -46,11 +49,28 @@ internal static class LeeHighDose
     {
         ArgumentNullException.ThrowIfNull(administrations);
         ArgumentNullException.ThrowIfNull(options);
-        if (!administrations.Any(a => a.Administration.Drug is { } d && d != Drug.Vasopressin && d.IsVasopressor())) return HighDoseResult.NotHigh;
-
+        // Cheap exits first (the peak asks this for every window with a vasopressor).
         var sustained = (long)(options.SustainedHours * TimeSpan.TicksPerHour);
-        var rates = administrations.Select(a => Convert(a.Administration, weightKg)).ToArray();
-        var breakpoints = administrations.SelectMany(a => new[] { a.Start, a.End }).Distinct().Order().ToArray();
+        if (LongestNonVasopressinCoverage(administrations) < sustained) return HighDoseResult.NotHigh;
+        if (CannotReachAnyThreshold(administrations, weightKg, options)) return HighDoseResult.NotHigh;
+        var rates = new (decimal? Value, bool WeightMissing)[administrations.Count];
+        var points = new long[2 * administrations.Count];
+        for (var i = 0; i < administrations.Count; i++)
+        {
+            rates[i] = Convert(administrations[i].Administration, weightKg);
+            points[2 * i] = administrations[i].Start;
+            points[(2 * i) + 1] = administrations[i].End;
+        }
+
+        Array.Sort(points);
+        var breakpoints = new List<long>(points.Length);
+        foreach (var p in points)
+        {
+            if (breakpoints.Count == 0 || breakpoints[^1] != p) breakpoints.Add(p);
+        }
+
+        var cutoffs = new decimal[Agents.Length];
+        for (var k = 0; k < Agents.Length; k++) cutoffs[k] = ClinicalRounding.AtOrAboveCutoff(Threshold(Agents[k], options));
 
         // Five indicators: the four agents alone (0–3), and the combination rule (4).
         const int combination = 4;
@@ -70,14 +90,31 @@ internal static class LeeHighDose
         var running = new bool[Agents.Length];
         var states = new Indicator[indicatorCount];
 
-        for (var b = 0; b + 1 < breakpoints.Length; b++)
+        // Administrations arrive sorted by start: an active list grows from a pointer and drops what has ended.
+        var order = new int[administrations.Count];
+        var starts = new long[administrations.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+            starts[i] = administrations[i].Start;
+        }
+
+        Array.Sort(starts, order);
+        var next = 0;
+        var active = new List<int>();
+        for (var b = 0; b + 1 < breakpoints.Count; b++)
         {
             long from = breakpoints[b], to = breakpoints[b + 1], length = to - from;
+            while (next < order.Length && administrations[order[next]].Start <= from) active.Add(order[next++]);
+            for (var i = active.Count - 1; i >= 0; i--)
+            {
+                if (administrations[active[i]].End <= from) active.RemoveAt(i);
+            }
             Array.Clear(knownMax);
             Array.Clear(unknown);
             Array.Clear(running);
             var vasopressin = false;
-            for (var i = 0; i < administrations.Count; i++)
+            foreach (var i in active)
             {
                 var a = administrations[i];
                 if (a.Start > from || a.End < to) continue;
@@ -98,9 +135,8 @@ internal static class LeeHighDose
             // Each agent alone.
             for (var k = 0; k < Agents.Length; k++)
             {
-                var threshold = Threshold(Agents[k], options);
                 states[k] = !running[k] ? Indicator.NotMet
-                    : knownMax[k] is { } v && ClinicalRounding.AtOrAbove(v, threshold) ? Indicator.Met
+                    : knownMax[k] is { } v && v >= cutoffs[k] ? Indicator.Met
                     : unknown[k] ? Indicator.Unknown
                     : Indicator.NotMet;
             }
@@ -141,7 +177,7 @@ internal static class LeeHighDose
                 vasopressinInRun[s] |= vasopressin;
                 if (states[s] == Indicator.Unknown)
                 {
-                    for (var i = 0; i < administrations.Count; i++)
+                    foreach (var i in active)
                     {
                         var a = administrations[i];
                         if (a.Start > from || a.End < to || rates[i].Value is not null) continue;
@@ -172,6 +208,155 @@ internal static class LeeHighDose
         var unknownAdministrations = unknownLong.Select(i => administrations[i].Administration).Distinct().ToList();
         return new HighDoseResult(false, true, RuleText(possible, vasopressinInRun[possible], options, bestPossible[possible]),
             unknownAdministrations, unknownLong.Any(i => rates[i].WeightMissing));
+    }
+
+    /// <summary>
+    /// Only whether a high dose is proven (the peak's question; unknown rates never prove one). With one agent and no
+    /// vasopressin in the window the answer is the longest contiguous run of that agent's administrations at or above
+    /// its threshold; otherwise the full instant-by-instant test of <see cref="Evaluate"/>.
+    /// </summary>
+    /// <param name="administrations">Sorted by start, clipped to the window.</param>
+    /// <param name="weightKg">The latest weight in the 30 days before the window end, or null.</param>
+    /// <param name="options">The thresholds.</param>
+    public static bool IsHigh(IReadOnlyList<ClippedAdministration> administrations, decimal? weightKg, HighDoseVasopressorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(administrations);
+        ArgumentNullException.ThrowIfNull(options);
+        Drug? agent = null;
+        for (var i = 0; i < administrations.Count; i++)
+        {
+            var drug = administrations[i].Administration.Drug;
+            if (drug == Drug.Vasopressin || (agent is not null && drug != agent)) return Evaluate(administrations, weightKg, options).High;
+            agent = drug;
+        }
+
+        if (agent is not { } single || Array.IndexOf(Agents, single) < 0) return false;
+        var cutoff = ClinicalRounding.AtOrAboveCutoff(Threshold(single, options));
+        var sustained = (long)(options.SustainedHours * TimeSpan.TicksPerHour);
+        long runStart = 0, runEnd = long.MinValue;
+        for (var i = 0; i < administrations.Count; i++)
+        {
+            var a = administrations[i];
+            if (Convert(a.Administration, weightKg).Value is not { } v || v < cutoff) continue;
+            if (a.Start > runEnd)
+            {
+                runStart = a.Start;
+                runEnd = a.End;
+            }
+            else
+            {
+                runEnd = Math.Max(runEnd, a.End);
+            }
+
+            if (runEnd - runStart >= sustained) return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// False when no window of this record can be high-dose: even the highest known rate of each agent (converted with
+    /// the most favourable weight on record), alone or added up, meets no threshold. Lets the peak skip the test.
+    /// Unknown rates never make a proven high dose, so they are left out here.
+    /// </summary>
+    public static bool CouldEverBeHigh(IEnumerable<DrugAdministration> vasopressors, IReadOnlyCollection<decimal> weightsKg, HighDoseVasopressorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(vasopressors);
+        ArgumentNullException.ThrowIfNull(weightsKg);
+        ArgumentNullException.ThrowIfNull(options);
+        decimal? heaviest = weightsKg.Count == 0 ? null : weightsKg.Max();
+        decimal? lightest = weightsKg.Count == 0 ? null : weightsKg.Min();
+        var vasopressin = false;
+        var maxima = new decimal[Agents.Length];
+        var present = new bool[Agents.Length];
+        foreach (var d in vasopressors)
+        {
+            if (d.Drug == Drug.Vasopressin)
+            {
+                vasopressin = true;
+                continue;
+            }
+
+            var k = Array.IndexOf(Agents, d.Drug);
+            if (k < 0) continue;
+            present[k] = true;
+            var value = Convert(d, d.Drug == Drug.Dopamine ? lightest : heaviest).Value;
+            if (value is { } v) maxima[k] = Math.Max(maxima[k], v);
+        }
+
+        var equivalent = 0m;
+        var agents = 0;
+        for (var k = 0; k < Agents.Length; k++)
+        {
+            if (!present[k]) continue;
+            agents++;
+            if (ClinicalRounding.AtOrAbove(maxima[k], Threshold(Agents[k], options))) return true;
+            equivalent += NorepinephrineEquivalent(Agents[k], maxima[k]);
+        }
+
+        return (vasopressin && ClinicalRounding.AtOrAbove(equivalent, options.WithVasopressinNorepinephrineEquivalent))
+            || (agents >= 2 && ClinicalRounding.AtOrAbove(equivalent, options.CombinationNorepinephrineEquivalent));
+    }
+
+    /// <summary>The longest contiguous time any non-vasopressin agent runs in the window (nothing shorter can be sustained).</summary>
+    /// <param name="administrations">Sorted by start.</param>
+    private static long LongestNonVasopressinCoverage(IReadOnlyList<ClippedAdministration> administrations)
+    {
+        long longest = 0, runStart = 0, runEnd = long.MinValue;
+        for (var i = 0; i < administrations.Count; i++)
+        {
+            var a = administrations[i];
+            if (a.Administration.Drug is not { } drug || drug == Drug.Vasopressin || !drug.IsVasopressor()) continue;
+            if (a.Start > runEnd)
+            {
+                runStart = a.Start;
+                runEnd = a.End;
+            }
+            else
+            {
+                runEnd = Math.Max(runEnd, a.End);
+            }
+
+            longest = Math.Max(longest, runEnd - runStart);
+        }
+
+        return longest;
+    }
+
+    /// <summary>True when every rate is known and even the highest of each agent, added together, meets no threshold.</summary>
+    private static bool CannotReachAnyThreshold(IReadOnlyList<ClippedAdministration> administrations, decimal? weightKg, HighDoseVasopressorOptions options)
+    {
+        var vasopressin = false;
+        Span<decimal> maxima = stackalloc decimal[Agents.Length];
+        Span<bool> present = stackalloc bool[Agents.Length];
+        for (var i = 0; i < administrations.Count; i++)
+        {
+            var drug = administrations[i].Administration.Drug;
+            if (drug == Drug.Vasopressin)
+            {
+                vasopressin = true;
+                continue;
+            }
+
+            var k = Array.IndexOf(Agents, drug);
+            if (k < 0) continue;
+            if (Convert(administrations[i].Administration, weightKg).Value is not { } v) return false;
+            present[k] = true;
+            maxima[k] = Math.Max(maxima[k], v);
+        }
+
+        var equivalent = 0m;
+        for (var k = 0; k < Agents.Length; k++)
+        {
+            if (!present[k]) continue;
+            if (ClinicalRounding.AtOrAbove(maxima[k], Threshold(Agents[k], options))) return false;
+            equivalent += NorepinephrineEquivalent(Agents[k], maxima[k]);
+        }
+
+        if (vasopressin) return !ClinicalRounding.AtOrAbove(equivalent, options.WithVasopressinNorepinephrineEquivalent);
+        var agents = 0;
+        foreach (var p in present) agents += p ? 1 : 0;
+        return agents < 2 || !ClinicalRounding.AtOrAbove(equivalent, options.CombinationNorepinephrineEquivalent);
     }
 
     /// <summary>The single-agent threshold (µg/min; dopamine µg/kg/min).</summary>

@@ -22,8 +22,9 @@ internal static class OrganToxicity
             or LabAnalyte.Bilirubin or LabAnalyte.Creatinine;
 
     /// <summary>Grades an organ lab; null when it has no ULN (or a non-positive one) or is not an organ lab.</summary>
-    /// <remarks>Each comparison is "value &gt; factor × ULN" with the value rounded to the decimals of factor × ULN
-    /// (CRS-SPEC §9.5 "labs to the threshold's decimals").</remarks>
+    /// <remarks>Each comparison is "value &gt; factor × ULN" with the value rounded to the threshold's decimals
+    /// (CRS-SPEC §9.5, §9.31): [operational] the decimals of factor × ULN, and at least those of the ULN as reported
+    /// (ULN 1.2 × 10 = 12.0 compares tenths; ULN 40 × 3 = 120 compares whole numbers).</remarks>
     public static OrganGrade? Grade(LabResult lab)
     {
         ArgumentNullException.ThrowIfNull(lab);
@@ -41,9 +42,9 @@ internal static class OrganToxicity
         };
 
         var ctcae =
-            ClinicalRounding.Above(lab.Value, g4 * uln) ? 4 :
-            ClinicalRounding.Above(lab.Value, g3 * uln) ? 3 :
-            ClinicalRounding.Above(lab.Value, g2 * uln) ? 2 : 0;
+            Above(lab.Value, g4, uln) ? 4 :
+            Above(lab.Value, g3, uln) ? 3 :
+            Above(lab.Value, g2, uln) ? 2 : 0;
         var lee = ctcae switch
         {
             4 => transaminase ? 3 : 4,
@@ -52,6 +53,13 @@ internal static class OrganToxicity
             _ => 0,
         };
         return new OrganGrade(ctcae, lee, Math.Round(lab.Value / uln, 1, MidpointRounding.AwayFromZero));
+    }
+
+    private static bool Above(decimal value, decimal factor, decimal uln)
+    {
+        var threshold = factor * uln;
+        var decimals = Math.Max(ClinicalRounding.DecimalsOf(threshold), ClinicalRounding.DecimalsOf(uln));
+        return ClinicalRounding.Above(value, threshold, decimals);
     }
 
     /// <summary>The card's name for an organ lab ("creatinine").</summary>

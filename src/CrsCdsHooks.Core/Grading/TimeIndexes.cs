@@ -10,10 +10,20 @@ internal sealed class PointIndex<T>
     /// <summary>Builds the index (stable sort by time).</summary>
     public PointIndex(IEnumerable<T> items, Func<T, DateTimeOffset> time)
     {
-        var sorted = items.Select((item, order) => (item, order, ticks: time(item).UtcTicks))
-            .OrderBy(x => x.ticks).ThenBy(x => x.order).ToArray();
-        Items = sorted.Select(x => x.item).ToArray();
-        Ticks = sorted.Select(x => x.ticks).ToArray();
+        ArgumentNullException.ThrowIfNull(time);
+        Items = items.ToArray();
+        Ticks = new long[Items.Length];
+        var sorted = true;
+        for (var i = 0; i < Items.Length; i++)
+        {
+            Ticks[i] = time(Items[i]).UtcTicks;
+            if (i > 0 && Ticks[i] < Ticks[i - 1]) sorted = false;
+        }
+
+        if (sorted) return; // the reader delivers time order; otherwise sort, keeping the order of equal times
+        var order = Enumerable.Range(0, Items.Length).OrderBy(i => Ticks[i]).ThenBy(i => i).ToArray();
+        Items = order.Select(i => Items[i]).ToArray();
+        Ticks = order.Select(i => Ticks[i]).ToArray();
     }
 
     /// <summary>The entries, oldest first.</summary>
@@ -95,23 +105,84 @@ internal sealed class IntervalIndex<T>
     /// <summary>True when there are no entries.</summary>
     public bool IsEmpty => _short.Length == 0 && _long.Length == 0;
 
-    /// <summary>Adds to <paramref name="found"/> every entry overlapping (from, to]; an open end is taken as <paramref name="openEnd"/>.</summary>
-    public void Overlapping(long fromExclusive, long toInclusive, long openEnd, List<T> found)
+    /// <summary>
+    /// Adds to <paramref name="found"/> every entry overlapping (from, to]; an open end is taken as <paramref name="openEnd"/>.
+    /// Returns true when the entries were added in start order (false when long or open entries were mixed in).
+    /// </summary>
+    public bool Overlapping(long fromExclusive, long toInclusive, long openEnd, List<T> found)
     {
         ArgumentNullException.ThrowIfNull(found);
         var hi = PointIndex<T>.UpperBound(_shortStart, toInclusive);
-        for (var i = hi - 1; i >= 0; i--)
+        var lo = hi;
+        while (lo > 0 && _shortStart[lo - 1] + _maxShortDuration > fromExclusive) lo--;
+        var shortAdded = 0;
+        for (var i = lo; i < hi; i++)
         {
-            if (_shortStart[i] + _maxShortDuration <= fromExclusive) break;
-            if (Overlaps(_shortStart[i], _shortEnd[i], fromExclusive, toInclusive)) found.Add(_short[i]);
+            if (!Overlaps(_shortStart[i], _shortEnd[i], fromExclusive, toInclusive)) continue;
+            found.Add(_short[i]);
+            shortAdded++;
+        }
+
+        var longAdded = 0;
+        var longHi = PointIndex<T>.UpperBound(_longStart, toInclusive);
+        for (var i = 0; i < longHi; i++)
+        {
+            var end = _longEnd[i] ?? Math.Max(openEnd, _longStart[i]);
+            if (!Overlaps(_longStart[i], end, fromExclusive, toInclusive)) continue;
+            found.Add(_long[i]);
+            longAdded++;
+        }
+
+        return shortAdded == 0 || longAdded == 0;
+    }
+
+    /// <summary>
+    /// Like <see cref="Overlapping"/>, with each entry's span (an open end resolved to <paramref name="openEnd"/>, never
+    /// before its start).
+    /// </summary>
+    public bool OverlappingSpans(long fromExclusive, long toInclusive, long openEnd, List<(T Item, long Start, long End)> found)
+    {
+        ArgumentNullException.ThrowIfNull(found);
+        var hi = PointIndex<T>.UpperBound(_shortStart, toInclusive);
+        var lo = hi;
+        while (lo > 0 && _shortStart[lo - 1] + _maxShortDuration > fromExclusive) lo--;
+        var shortAdded = 0;
+        for (var i = lo; i < hi; i++)
+        {
+            if (!Overlaps(_shortStart[i], _shortEnd[i], fromExclusive, toInclusive)) continue;
+            found.Add((_short[i], _shortStart[i], _shortEnd[i]));
+            shortAdded++;
+        }
+
+        var longAdded = 0;
+        var longHi = PointIndex<T>.UpperBound(_longStart, toInclusive);
+        for (var i = 0; i < longHi; i++)
+        {
+            var end = _longEnd[i] ?? Math.Max(openEnd, _longStart[i]);
+            if (!Overlaps(_longStart[i], end, fromExclusive, toInclusive)) continue;
+            found.Add((_long[i], _longStart[i], end));
+            longAdded++;
+        }
+
+        return shortAdded == 0 || longAdded == 0;
+    }
+
+    /// <summary>True when any entry overlaps (from, to] (no list: the peak's fast path).</summary>
+    public bool Any(long fromExclusive, long toInclusive, long openEnd)
+    {
+        var hi = PointIndex<T>.UpperBound(_shortStart, toInclusive);
+        for (var i = hi - 1; i >= 0 && _shortStart[i] + _maxShortDuration > fromExclusive; i--)
+        {
+            if (Overlaps(_shortStart[i], _shortEnd[i], fromExclusive, toInclusive)) return true;
         }
 
         var longHi = PointIndex<T>.UpperBound(_longStart, toInclusive);
         for (var i = 0; i < longHi; i++)
         {
-            var end = _longEnd[i] ?? Math.Max(openEnd, _longStart[i]);
-            if (Overlaps(_longStart[i], end, fromExclusive, toInclusive)) found.Add(_long[i]);
+            if (Overlaps(_longStart[i], _longEnd[i] ?? Math.Max(openEnd, _longStart[i]), fromExclusive, toInclusive)) return true;
         }
+
+        return false;
     }
 
     /// <summary>The start times of every entry (for the peak's candidate times).</summary>
@@ -124,4 +195,36 @@ internal sealed class IntervalIndex<T>
         start == end
             ? start > fromExclusive && start <= toInclusive
             : start <= toInclusive && end > fromExclusive;
+}
+
+/// <summary>Range maximum over a fixed array of small non-negative values (a sparse table: O(1) per query).</summary>
+internal sealed class RangeMaximum
+{
+    private readonly int[][] _levels;
+
+    /// <summary>Builds the table.</summary>
+    public RangeMaximum(int[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var levels = new List<int[]> { values };
+        for (var width = 2; width <= values.Length; width *= 2)
+        {
+            var previous = levels[^1];
+            var half = width / 2;
+            var level = new int[values.Length - width + 1];
+            for (var i = 0; i < level.Length; i++) level[i] = Math.Max(previous[i], previous[i + half]);
+            levels.Add(level);
+        }
+
+        _levels = [.. levels];
+    }
+
+    /// <summary>The maximum over [start, end); 0 when empty.</summary>
+    public int Max(int start, int end)
+    {
+        if (end <= start) return 0;
+        var level = 31 - int.LeadingZeroCount(end - start);
+        var width = 1 << level;
+        return Math.Max(_levels[level][start], _levels[level][end - width]);
+    }
 }

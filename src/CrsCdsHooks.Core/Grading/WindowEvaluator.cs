@@ -79,16 +79,21 @@ internal sealed class WindowEvaluator
     private readonly PointIndex<ArterialPressure> _pressures;
     private readonly Dictionary<int, (int[] Hypotensive, int[] Assessable)> _pressurePrefixByAge = [];
     private readonly IntervalIndex<DrugAdministration> _vasopressors;
+    private readonly int _vasopressorAgents;
     private readonly IntervalIndex<DrugAdministration> _inotropes;
     private readonly (PointIndex<DrugAdministration> Index, string ClassName, long Period)[] _masking;
-    private readonly IntervalIndex<int> _oxygen;
     private readonly OxygenSupport[] _oxygenEvents;
     private readonly OxygenGrade[] _oxygenGrades;
+    private readonly PointIndex<int> _oxygenPoints;
+    private readonly RangeMaximum[] _oxygenPointMaxima;
+    private readonly IntervalIndex<int> _oxygenPeriods;
     private readonly PointIndex<LabResult> _organLabs;
     private readonly OrganGrade?[] _organGrades;
     private readonly PointIndex<BodyWeight> _weights;
     private readonly PointIndex<OxygenSaturation> _saturations;
     private readonly List<DrugAdministration> _drugBuffer = [];
+    private readonly List<(DrugAdministration Item, long Start, long End)> _spanBuffer = [];
+    private readonly List<ClippedAdministration> _clippedBuffer = [];
     private readonly List<int> _oxygenBuffer = [];
 
     /// <summary>Indexes the timeline for one assessment.</summary>
@@ -110,6 +115,9 @@ internal sealed class WindowEvaluator
 
         var drugs = timeline.Drugs.Where(d => d.Drug is not null).ToList();
         _vasopressors = new IntervalIndex<DrugAdministration>(drugs.Where(d => d.Drug!.Value.IsVasopressor()), DrugSpan);
+        var vasopressors = drugs.Where(d => d.Drug!.Value.IsVasopressor()).ToList();
+        _vasopressorAgents = vasopressors.Select(d => d.Drug).Distinct().Count();
+        LeeHighDosePossible = LeeHighDose.CouldEverBeHigh(vasopressors, timeline.Weights.Select(w => w.Kilograms).ToList(), options.Lee2014HighDose);
         _inotropes = new IntervalIndex<DrugAdministration>(drugs.Where(d => d.Drug!.Value.IsInotrope()), DrugSpan);
         _masking =
         [
@@ -122,8 +130,24 @@ internal sealed class WindowEvaluator
         ];
 
         _oxygenEvents = timeline.Oxygen.ToArray();
-        _oxygenGrades = _oxygenEvents.Select(OxygenGrading.Grade).ToArray();
-        _oxygen = new IntervalIndex<int>(Enumerable.Range(0, _oxygenEvents.Length),
+        // Heavy records repeat the same settings every 15 minutes: grade each distinct setting once.
+        var gradedSettings = new Dictionary<(OxygenDevice?, decimal?, int?), OxygenGrade>();
+        _oxygenGrades = _oxygenEvents.Select(e =>
+        {
+            var key = (e.Device, e.FlowLitresPerMinute, e.FiO2Percent);
+            if (!gradedSettings.TryGetValue(key, out var grade)) gradedSettings[key] = grade = OxygenGrading.Grade(e);
+            return grade;
+        }).ToArray();
+        // Point events (most of them) answer "highest support in the window" by range maximum; periods are few and scanned.
+        _oxygenPoints = new PointIndex<int>(Enumerable.Range(0, _oxygenEvents.Length).Where(i => _oxygenEvents[i].When.IsPoint), i => _oxygenEvents[i].When.Start);
+        _oxygenPointMaxima =
+        [
+            new RangeMaximum(_oxygenPoints.Items.Select(i => _oxygenGrades[i].Astct.Grade).ToArray()),
+            new RangeMaximum(_oxygenPoints.Items.Select(i => _oxygenGrades[i].Astct.UpperBound).ToArray()),
+            new RangeMaximum(_oxygenPoints.Items.Select(i => _oxygenGrades[i].Fio2.Grade).ToArray()),
+            new RangeMaximum(_oxygenPoints.Items.Select(i => _oxygenGrades[i].Fio2.UpperBound).ToArray()),
+        ];
+        _oxygenPeriods = new IntervalIndex<int>(Enumerable.Range(0, _oxygenEvents.Length).Where(i => !_oxygenEvents[i].When.IsPoint),
             i => (_oxygenEvents[i].When.Start, _oxygenEvents[i].When.End));
 
         _organLabs = new PointIndex<LabResult>(timeline.Labs.Where(l => OrganToxicity.IsOrganLab(l.Analyte)), l => l.Time);
@@ -132,20 +156,24 @@ internal sealed class WindowEvaluator
         _saturations = new PointIndex<OxygenSaturation>(timeline.Saturations, s => s.Time);
     }
 
-    /// <summary>Every time at which a window may end for the peak (CRS-SPEC §9.25): data points, and the starts and ends of drug and oxygen periods.</summary>
-    public IEnumerable<long> DataPointTimes()
-    {
-        foreach (var t in _temperatures.Ticks) yield return t;
-        foreach (var t in _pressures.Ticks) yield return t;
-        foreach (var t in _organLabs.Ticks) yield return t;
-        foreach (var t in _weights.Ticks) yield return t;
-        foreach (var (index, _, _) in _masking)
-        {
-            foreach (var t in index.Ticks) yield return t;
-        }
+    /// <summary>False when no window of this record can hold a Lee 2014 high dose (the peak then skips the test).</summary>
+    public bool LeeHighDosePossible { get; }
 
-        foreach (var t in _vasopressors.Starts.Concat(_vasopressors.Ends)) yield return t;
-        foreach (var t in _oxygen.Starts.Concat(_oxygen.Ends)) yield return t;
+    /// <summary>Every time at which a window may end for the peak (CRS-SPEC §9.25): data points, and the starts and ends of drug and oxygen periods.</summary>
+    public List<long> DataPointTimes()
+    {
+        var times = new List<long>(_temperatures.Count + _pressures.Count + (2 * _oxygenEvents.Length) + _organLabs.Count + _weights.Count);
+        times.AddRange(_temperatures.Ticks);
+        times.AddRange(_pressures.Ticks);
+        times.AddRange(_organLabs.Ticks);
+        times.AddRange(_weights.Ticks);
+        foreach (var (index, _, _) in _masking) times.AddRange(index.Ticks);
+        times.AddRange(_vasopressors.Starts);
+        times.AddRange(_vasopressors.Ends);
+        times.AddRange(_oxygenPoints.Ticks);
+        times.AddRange(_oxygenPeriods.Starts);
+        times.AddRange(_oxygenPeriods.Ends);
+        return times;
     }
 
     /// <summary>Grades only (the peak's fast path: no allocation of explanations).</summary>
@@ -216,22 +244,32 @@ internal sealed class WindowEvaluator
         if (facts is not null) FillPressures(facts, age, ps, pe, hypotension);
 
         // Vasopressors overlapping the window (CRS-SPEC §3, §9.14).
-        _drugBuffer.Clear();
-        _vasopressors.Overlapping(from, dataEnd, asOf, _drugBuffer);
-        var anyVasopressor = _drugBuffer.Count > 0;
+        _spanBuffer.Clear();
+        var clipped = _clippedBuffer;
+        clipped.Clear();
         var multipleNonVasopressin = false;
         var multipleAny = false;
-        List<ClippedAdministration>? clipped = null;
-        if (anyVasopressor)
+        bool anyVasopressor;
+        var inStartOrder = true;
+        var onlyPresence = facts is null && !withLeeHighDose && _vasopressorAgents <= 1;
+        if (onlyPresence)
         {
-            clipped = new List<ClippedAdministration>(_drugBuffer.Count);
-            foreach (var d in _drugBuffer)
-            {
-                var (s, e) = d.CountedSpan(asOfTime);
-                clipped.Add(new ClippedAdministration(d, Math.Max(s.UtcTicks, from), Math.Min(Math.Max(e.UtcTicks, s.UtcTicks), dataEnd)));
-            }
+            // Peak fast path: one agent in the whole record and no high-dose test: only "is one running?" matters.
+            anyVasopressor = _vasopressors.Any(from, dataEnd, asOf);
+        }
+        else
+        {
+            // The index holds each administration's counted span (CRS-SPEC §3; AdministrationTiming.CountedSpan).
+            inStartOrder = _vasopressors.OverlappingSpans(from, dataEnd, asOf, _spanBuffer);
+            anyVasopressor = _spanBuffer.Count > 0;
+        }
 
-            clipped.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : string.CompareOrdinal(a.Administration.Source, b.Administration.Source));
+        if (anyVasopressor && !onlyPresence)
+        {
+            foreach (var (d, s, e) in _spanBuffer) clipped.Add(new ClippedAdministration(d, Math.Max(s, from), Math.Min(e, dataEnd)));
+
+            if (!inStartOrder || facts is not null)
+                clipped.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : string.CompareOrdinal(a.Administration.Source, b.Administration.Source));
             (multipleNonVasopressin, multipleAny) = OverlappingAgents(clipped, facts);
             if (facts is not null) facts.Vasopressors.AddRange(clipped);
         }
@@ -241,7 +279,9 @@ internal sealed class WindowEvaluator
         {
             var weight = LatestWeight(asOf, dataEnd);
             if (facts is not null) facts.Weight = weight;
-            highDose = LeeHighDose.Evaluate(clipped!, weight?.Kilograms, _options.Lee2014HighDose);
+            highDose = facts is not null
+                ? LeeHighDose.Evaluate(clipped, weight?.Kilograms, _options.Lee2014HighDose)
+                : LeeHighDose.IsHigh(clipped, weight?.Kilograms, _options.Lee2014HighDose) ? HighDoseResult.ProvenHigh : HighDoseResult.NotHigh;
             if (facts is not null) facts.HighDose = highDose;
         }
 
@@ -262,10 +302,11 @@ internal sealed class WindowEvaluator
             : hypotension ? Severity.Exactly(2) : !assessable ? noPressure : Severity.None;
 
         // Oxygen (CRS-SPEC §3, §4, §9.9, §9.12, §9.13, §9.28, §9.34).
+        var (os, oe) = _oxygenPoints.Range(from, dataEnd);
+        var astctOxygen = new Severity(_oxygenPointMaxima[0].Max(os, oe), _oxygenPointMaxima[1].Max(os, oe));
+        var fio2Oxygen = new Severity(_oxygenPointMaxima[2].Max(os, oe), _oxygenPointMaxima[3].Max(os, oe));
         _oxygenBuffer.Clear();
-        _oxygen.Overlapping(from, dataEnd, asOf, _oxygenBuffer);
-        var astctOxygen = Severity.None;
-        var fio2Oxygen = Severity.None;
+        _oxygenPeriods.Overlapping(from, dataEnd, asOf, _oxygenBuffer);
         foreach (var i in _oxygenBuffer)
         {
             astctOxygen = astctOxygen.Max(_oxygenGrades[i].Astct);
@@ -274,7 +315,9 @@ internal sealed class WindowEvaluator
 
         if (facts is not null)
         {
-            _oxygenBuffer.Sort((a, b) => _oxygenEvents[a].When.Start.CompareTo(_oxygenEvents[b].When.Start));
+            for (var p = os; p < oe; p++) _oxygenBuffer.Add(_oxygenPoints.Items[p]);
+            _oxygenBuffer.Sort((a, b) => a == b ? 0 : _oxygenEvents[a].When.Start != _oxygenEvents[b].When.Start
+                ? _oxygenEvents[a].When.Start.CompareTo(_oxygenEvents[b].When.Start) : a.CompareTo(b));
             foreach (var i in _oxygenBuffer) facts.Oxygen.Add((_oxygenEvents[i], _oxygenGrades[i]));
         }
 
