@@ -61,14 +61,18 @@ internal static class GradeExplainer
             GradingSystem.CtcaeV5 => (facts.CtcaeCirculation, CtcaeCirculationWhy(facts, hours)),
             _ => (facts.AstctCirculation, AstctCirculationWhy(facts, hours)),
         };
-        why.Add(circulationWhy);
-        why.Add(OxygenWhy(system, facts, hours));
-        if (system == GradingSystem.Lee2014) why.AddRange(OrganWhy(facts, hours));
+        var criteria = new List<string> { circulationWhy, OxygenWhy(system, facts, hours) };
+        if (system == GradingSystem.Lee2014) criteria.AddRange(OrganWhy(facts, hours));
+        var qualifier = facts.Present ? null
+            : facts.Fever == FeverStatus.Unknown ? " (counts only if febrile)"
+            : " (not CRS without fever)";
+        why.AddRange(criteria.Select(c => qualifier is not null && c.Contains(" → ", StringComparison.Ordinal) && !c.EndsWith("→ 0", StringComparison.Ordinal) && !c.EndsWith("(0)", StringComparison.Ordinal)
+            ? c + qualifier : c));
         why.Add(Conclusion(facts, final, hours));
 
         var bounds = new List<BoundReason>();
         if (facts.Fever == FeverStatus.Unknown && !facts.Waived)
-            bounds.Add(new BoundReason($"no temperature in {hours} (graded as afebrile)", final.UpperBound, 0));
+            bounds.Add(new BoundReason($"no temperature in {hours}", final.UpperBound, 0));
         if (facts.Waived && facts.Masking is { } masking)
             bounds.Add(new BoundReason($"fever may be masked by {Name(masking.Administration)}", 1, 1));
         if (circulation.UpperBound > circulation.Grade)
@@ -183,7 +187,7 @@ internal static class GradeExplainer
             .ThenByDescending(o => o.Support.When.Start)
             .First();
         var text = astct ? grade.AstctWhy : grade.Fio2Why;
-        return $"Oxygen: {text} ({ClinicalText.Period(support.When)})";
+        return $"Oxygen ({ClinicalText.Period(support.When)}): {text}";
     }
 
     private static IEnumerable<string> OrganWhy(WindowFacts facts, string hours)
