@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+
 using CrsCdsHooks.Core.CdsHooks;
 using CrsCdsHooks.Core.Differential;
 using CrsCdsHooks.Core.Grading;

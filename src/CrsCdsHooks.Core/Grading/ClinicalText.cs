@@ -1,4 +1,5 @@
 using System.Globalization;
+
 using CrsCdsHooks.Core.Timeline;
 
 namespace CrsCdsHooks.Core.Grading;

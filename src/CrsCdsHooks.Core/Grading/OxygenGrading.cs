@@ -1,4 +1,5 @@
 using System.Globalization;
+
 using CrsCdsHooks.Core.Timeline;
 
 namespace CrsCdsHooks.Core.Grading;
@@ -124,13 +125,11 @@ internal static class OxygenGrading
         switch (device)
         {
             case OxygenDevice.NasalCannula when flow is { } litres:
-            {
                 var estimate = EstimateNasalCannula(litres);
-                var grade = estimate >= GradingCriteria.HighFiO2Percent ? 3 : 2;
+                var estimatedGrade = estimate >= GradingCriteria.HighFiO2Percent ? 3 : 2;
                 return new OxygenGrade(astct, astctWhy, astctBound, astctGap,
-                    Severity.Exactly(grade), $"{description}: FiO2 estimated {Pct(estimate)} (21 + 4 × L/min) → {grade}", null, null,
+                    Severity.Exactly(estimatedGrade), $"{description}: FiO2 estimated {Pct(estimate)} (21 + 4 × L/min) → {estimatedGrade}", null, null,
                     estimate, true, false, description);
-            }
             case OxygenDevice.BlowBy:
                 return new OxygenGrade(astct, astctWhy, astctBound, astctGap,
                     Severity.Exactly(2), $"{description}: blow-by, FiO2 < 40 % → 2", null, null,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using CrsCdsHooks.Core.Cards;
 using CrsCdsHooks.Core.CdsHooks;
 using CrsCdsHooks.Core.Differential;
@@ -7,6 +8,7 @@ using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Management;
 using CrsCdsHooks.Core.Tests.Grading;
 using CrsCdsHooks.Core.Timeline;
+
 using static CrsCdsHooks.Core.Tests.Grading.TimelineBuilder;
 
 namespace CrsCdsHooks.Core.Tests.Cards;

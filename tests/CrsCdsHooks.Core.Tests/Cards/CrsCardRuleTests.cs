@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using CrsCdsHooks.Core.Cards;
 using CrsCdsHooks.Core.CdsHooks;
 using CrsCdsHooks.Core.Differential;
 using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Tests.Grading;
 using CrsCdsHooks.Core.Timeline;
+
 using static CrsCdsHooks.Core.Tests.Grading.TimelineBuilder;
 
 namespace CrsCdsHooks.Core.Tests.Cards;

@@ -2,6 +2,7 @@ using CrsCdsHooks.Core.Cards;
 using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Tests.Grading;
 using CrsCdsHooks.Core.Timeline;
+
 using static CrsCdsHooks.Core.Tests.Grading.TimelineBuilder;
 
 namespace CrsCdsHooks.Core.Tests.Cards;

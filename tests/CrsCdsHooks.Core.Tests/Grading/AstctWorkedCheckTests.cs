@@ -1,5 +1,6 @@
 using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Timeline;
+
 using static CrsCdsHooks.Core.Tests.Grading.TimelineBuilder;
 
 namespace CrsCdsHooks.Core.Tests.Grading;

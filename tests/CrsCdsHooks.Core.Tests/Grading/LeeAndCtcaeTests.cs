@@ -1,6 +1,8 @@
 using System.Globalization;
+
 using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Timeline;
+
 using static CrsCdsHooks.Core.Tests.Grading.TimelineBuilder;
 
 namespace CrsCdsHooks.Core.Tests.Grading;
