@@ -261,11 +261,20 @@ internal static class GradeExplainer
             });
         }
 
+        var converted = false;
         foreach (var v in facts.Vasopressors.Select(c => c.Administration).Distinct())
         {
+            var value = ClinicalText.Rate(v.Rate);
+            if (v.Drug is { } drug && drug != Drug.Vasopressin && v.Rate is { } rate && rate.PerKilogram != (drug == Drug.Dopamine)
+                && facts.Weight is { } w && LeeHighDose.Convert(v, w.Kilograms).Value is { } inThresholdUnit)
+            {
+                value += $" = {ClinicalText.Number(Math.Round(inThresholdUnit, 2, MidpointRounding.AwayFromZero))} {LeeHighDose.ThresholdUnit(drug)} at {ClinicalText.Number(w.Kilograms)} kg";
+                converted = true;
+            }
+
             items.Add(new EvidenceItem("vasopressor", $"{Name(v)} {ClinicalText.Period(v.When)}{Status(v)}", v.When.Start, [v.Source])
             {
-                Value = ClinicalText.Rate(v.Rate),
+                Value = value,
             });
         }
 
@@ -277,7 +286,7 @@ internal static class GradeExplainer
             });
         }
 
-        if (facts.HighDose.PossiblyHigh && facts.Weight is { } weight)
+        if (converted && facts.Weight is { } weight)
         {
             items.Add(new EvidenceItem("weight", "Weight used to convert vasopressor rates", weight.Time, [weight.Source]) { Value = ClinicalText.Weight(weight) });
         }

@@ -67,6 +67,22 @@ internal sealed class WindowFacts
 /// per assessment over time-indexed copies of the timeline so that each window touches only its own entries: the
 /// peak grade evaluates one window per data point time (CRS-SPEC §1, §9.25).
 /// </summary>
+/// <remarks>
+/// Readings of the spec made here, each [operational] unless the spec says it:
+/// <list type="bullet">
+/// <item>Fever waiver (§3, §9.10): the first fever at or after T0 and at or before the window end starts it; a masking
+/// drug counts when it started at or after that fever (a dose charted at the same minute as the fever was given for
+/// it) and at most its masking period before asOf (the boundary is inside: "within the 12 h before asOf").</item>
+/// <item>Hypotension (§3, §9.4): age at the window end; a reading counts as blood pressure when it has a systolic, or a
+/// MAP from 18 years (a MAP alone says nothing under 18). Missing blood pressure with no vasopressor bounds the
+/// circulation criterion at <see cref="NoBloodPressureUpperBound"/> (§9.7).</item>
+/// <item>Vasopressors (§3, §9.14): counted spans from <see cref="AdministrationTiming.CountedSpan"/>; two agents
+/// "overlap in time" when both run during an interval of positive length inside the window (a hand-over at one
+/// instant is not an overlap).</item>
+/// <item>The window also holds data up to <see cref="GradingCriteria.ClockSkewTolerance"/> after asOf (§9.2); data
+/// before T0 inside the window counts (the window is (asOf − WindowHours, asOf], §1).</item>
+/// </list>
+/// </remarks>
 internal sealed class WindowEvaluator
 {
     private readonly CrsOptions _options;
@@ -95,6 +111,10 @@ internal sealed class WindowEvaluator
     private readonly List<(DrugAdministration Item, long Start, long End)> _spanBuffer = [];
     private readonly List<ClippedAdministration> _clippedBuffer = [];
     private readonly List<int> _oxygenBuffer = [];
+
+    /// <summary>No blood pressure in the window and no vasopressor: hypotension cannot be excluded, so the upper bound is at least 2.</summary>
+    /// <remarks>CRS-SPEC §9.7, §9.27 (only when CRS is present or fever unknown: <see cref="Combine"/> zeroes it otherwise).</remarks>
+    internal const int NoBloodPressureUpperBound = 2;
 
     /// <summary>Indexes the timeline for one assessment.</summary>
     public WindowEvaluator(ClinicalTimeline timeline, DateTimeOffset t0, CrsOptions options)
@@ -275,6 +295,7 @@ internal sealed class WindowEvaluator
         }
 
         var highDose = HighDoseResult.NotHigh;
+        if (facts is not null && anyVasopressor) facts.Weight = LatestWeight(asOf, dataEnd);
         if (anyVasopressor && !multipleNonVasopressin && withLeeHighDose)
         {
             var weight = LatestWeight(asOf, dataEnd);
@@ -292,7 +313,7 @@ internal sealed class WindowEvaluator
             facts.Inotropes.AddRange(_drugBuffer.OrderBy(d => d.When.Start).ThenBy(d => d.Source, StringComparer.Ordinal));
         }
 
-        var noPressure = new Severity(0, 2);
+        var noPressure = new Severity(0, NoBloodPressureUpperBound);
         var astctCirculation = anyVasopressor ? Severity.Exactly(multipleNonVasopressin ? 4 : 3)
             : hypotension ? Severity.Exactly(2) : !assessable ? noPressure : Severity.None;
         var leeCirculation = anyVasopressor
