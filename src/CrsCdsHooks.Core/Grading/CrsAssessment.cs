@@ -32,7 +32,14 @@ public enum FeverStatus
 /// <param name="Finding">A short sentence, e.g. "Temperature 38.4 °C (recorded 101.1 [degF])".</param>
 /// <param name="Time">When the fact was recorded (the start, for a period).</param>
 /// <param name="Sources">The resources behind it ("Observation/t1").</param>
-public sealed record EvidenceItem(string Criterion, string Finding, DateTimeOffset Time, IReadOnlyList<string> Sources);
+public sealed record EvidenceItem(string Criterion, string Finding, DateTimeOffset Time, IReadOnlyList<string> Sources)
+{
+    /// <summary>
+    /// The value behind the finding with its unit, converted and as recorded, e.g. "38.4 °C (recorded 101.1 [degF])";
+    /// null when the finding has no single value (e.g. a device). Added by the grading branch (additive).
+    /// </summary>
+    public string? Value { get; init; }
+}
 
 /// <summary>Data the grade needed and did not have (CRS-SPEC §9.7); each gap is named in the card.</summary>
 /// <param name="Code">Kebab-case: no-temperature, no-blood-pressure, no-birth-date, no-weight, no-uln, rate-unknown, fio2-indeterminate, …</param>
@@ -65,6 +72,9 @@ public sealed record CrsAssessment
     public InfusionContext? Infusion { get; init; }
     /// <summary>True when the infusion is within the eligibility window (CRS-SPEC §1). Ineligible → no cards.</summary>
     public required bool Eligible { get; init; }
+    /// <summary>The length of the evaluation window in hours (CRS-SPEC §1; the window is (AsOf − WindowHours, AsOf]).
+    /// Added by the grading branch (additive).</summary>
+    public int WindowHours { get; init; } = 24;
     /// <summary>The system the card leads with.</summary>
     public required GradingSystem PrimarySystem { get; init; }
     /// <summary>Fever measured in the window.</summary>
