@@ -90,11 +90,12 @@ files as written.
 
 - **ASTCT 2019 / Lee 2014 / CTCAE v5.0**: `grade (ub upperBound, peak peakGrade)` of `crs.current` and `crs.peak`.
 - **Infection / Anaphylaxis**: the `differential` level, then the reasons. The reason codes are this folder's
-  proposal (the spec leaves them to the project, §7): infection `positive-blood-culture`, `infection-condition`
-  (an active sepsis/septic shock/bacterial sepsis/bacteremia Condition), `procalcitonin-high`, `febrile-neutropenia`,
-  `procalcitonin-intermediate`, `late-fever`, `lactate-high`; anaphylaxis `skin-and-respiratory`,
-  `skin-and-hypotension`, `tryptase-positive`, `single-sign`, `allergy-matched-drug`. Where the differential
-  code documents other names, map them; the levels are what the spec fixes.
+  the codes the screens document (the spec leaves them to the project, §7): infection `positive-blood-culture`,
+  `sepsis-diagnosis` (an active sepsis/septic shock/bacterial sepsis/bacteremia Condition), `procalcitonin-high`,
+  `febrile-neutropenia`, `procalcitonin-intermediate`, `late-fever`, `lactate-high`; anaphylaxis
+  `skin-and-respiratory-signs`, `skin-sign-and-hypotension`, `tryptase-rise` (likely), `skin-sign-after-exposure`,
+  `respiratory-sign-after-exposure`, `hypotension-after-exposure`, `allergy-matched-drug` (possible). Every
+  criterion met is listed, so a likely finding also lists the single signs behind it.
 - **Tocilizumab (mg)**: `tocilizumab.suggestedDoseMg` — present only when a tocilizumab MedicationRequest is
   suggested (§9.24); otherwise `none (why)`: the primary grade is below 2, or a limit applies (§6, §9.36).
 - **Cards**: 0 when not eligible; else 1 (CRS) + 1 if infection is likely/possible + 1 if anaphylaxis is likely/possible (§7).

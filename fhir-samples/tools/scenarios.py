@@ -447,7 +447,7 @@ def noise() -> Sample:
     s.med("norepinephrine", T("06-15 06:40"), None, status="entered-in-error", rate=(0.1, "mcg/kg/min", "ug/kg/min"),
           text="charted on the wrong patient", kind="noise-eie-ne")
     s.bp(T("06-15 08:00"), 78, 44, 55, subject={"reference": "Patient/crs-someone-else"}, rid="s14-noise-other-patient-bp")
-    s.o2_flow(T("06-15 09:00"), 10, unit="lpm", code="lpm", rid="s14-noise-unit-o2flow")
+    s.o2_flow(T("06-15 09:00"), 10, unit="cm[H2O]", code="cm[H2O]", rid="s14-noise-unit-o2flow")
     s.temp(T("06-15 10:30"), 98.6, unit="Cel", rid="s14-noise-implausible-temp")
     s.bp(None, 68, 38, 48, rid="s14-noise-untimed-bp")
     s.device(T("06-15 13:00"), "non-rebreather", rid="s14-noise-future-o2dev")
@@ -489,7 +489,7 @@ def noise() -> Sample:
                           ])
     s.why = [
         "T0 = 06-11 11:00 (brexu-cel); 97 h → day 4. True data: fever 38.2–38.5 °C in the window, normal pressures, room air → grade 1 in all systems, upper bound 1, peak 1.",
-        "Every noise item would raise something if it were used, and none may (§9.6): an entered-in-error BP 72/40 (→ 2) and norepinephrine (→ 3); another patient's BP 78/44 (→ 2, §2); O2 flow 10 'lpm' (not UCUM → unit-not-convertible; → 3); 98.6 'Cel' (implausible > 45 °C); an untimed BP 68/38; a non-rebreather charted 1 h after asOf (> 5 min → time-after-request, §9.2; → 3); an SBP whose value is the string \"70\" (not valid FHIR; → 2); a 'registered' procalcitonin 5.2 (→ infection likely); a refuted sepsis Condition (§9.3; → infection likely).",
+        "Every noise item would raise something if it were used, and none may (§9.6): an entered-in-error BP 72/40 (→ 2) and norepinephrine (→ 3); another patient's BP 78/44 (→ 2, §2); O2 flow 10 'cm[H2O]' (a pressure charted as a flow → unit-not-convertible; → 3); 98.6 'Cel' (implausible > 45 °C); an untimed BP 68/38; a non-rebreather charted 1 h after asOf (> 5 min → time-after-request, §9.2; → 3); an SBP whose value is the string \"70\" (not valid FHIR; → 2); a 'registered' procalcitonin 5.2 (→ infection likely); a refuted sepsis Condition (§9.3; → infection likely).",
         "The allergies prefetch is an OperationOutcome (the EHR's fetch failed, no fhirServer to retry): answer anyway and say so (CDS-HOOKS.md).",
         "A creatinine of 3.9 mg/dL without referenceRange is not graded and does not raise Lee's bound (§9.16): it is a gap (no ULN), not a data issue.",
         "`dataIssues` in expected.json lists the issues the noise must produce (at least these; others, e.g. unrecognised codes, may be added). Infection and anaphylaxis none-found. Grade 1 → no tocilizumab. One card.",
@@ -636,7 +636,7 @@ def anaphylaxis() -> Sample:
     s.daily_labs("06-14", "06-15")
     s.no_known_allergies()
     s.expected = Expected(True, 0, 2, (0, 0, 0), (0, 0, 0), (0, 0, 0), False, NONE,
-                          ("likely", ["skin-and-respiratory", "skin-and-hypotension", "tryptase-positive"]), None,
+                          ("likely", ["skin-and-respiratory-signs", "skin-sign-and-hypotension", "tryptase-rise", "skin-sign-after-exposure", "respiratory-sign-after-exposure", "hypotension-after-exposure"]), None,
                           "grade 0", 0, 0)
     s.why = [
         "T0 = 06-15 09:00 (cilta-cel), 3 h before asOf → day 0, eligible.",
@@ -680,7 +680,7 @@ def crs_bacteraemia() -> Sample:
     s.daily_labs("06-12", "06-15", overrides={"crp": {"06-14": 170.0, "06-15": 260.0}})
     s.penicillin_allergy()
     s.expected = Expected(True, 3, 2, (3, 3, 3), (3, 3, 3), (3, 3, 3), False,
-                          ("likely", ["positive-blood-culture", "infection-condition"]), NONE, 600,
+                          ("likely", ["positive-blood-culture", "sepsis-diagnosis"]), NONE, 600,
                           "8 mg/kg × 75.0 kg = 600 mg; 1 dose 20 h ago", 1, 1)
     s.why = [
         "T0 = 06-12 10:00 (axi-cel); 74 h → day 3.",

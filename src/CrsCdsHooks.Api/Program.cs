@@ -23,5 +23,6 @@ app.UseCdsHooksSwagger();
 
 app.MapCdsHooks();
 app.MapHealth();
+if (app.Environment.IsDevelopment()) app.MapSamples();   // fhir-samples shifted to now, for curl
 
 app.Run();

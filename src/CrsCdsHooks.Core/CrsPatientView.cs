@@ -1,6 +1,7 @@
 using CrsCdsHooks.Core.Cards;
 using CrsCdsHooks.Core.CdsHooks;
 using CrsCdsHooks.Core.Differential;
+using CrsCdsHooks.Core.Fhir;
 using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Management;
 using CrsCdsHooks.Core.Timeline;
@@ -55,11 +56,35 @@ public sealed class CrsPatientView
     }
 
     /// <summary>Evaluates one patient at <see cref="PatientViewInput.AsOf"/>.</summary>
+    /// <remarks>
+    /// Cards, in order: CRS (always, for an eligible patient), infection (likely/possible), anaphylaxis
+    /// (likely/possible) — CRS-SPEC §7. Ineligible (no CAR-T infusion, or outside the eligibility window) →
+    /// <c>{"cards": []}</c>. Issues the host found (failed or truncated keys, unreadable entries) are listed with
+    /// the reader's in <c>dataIssues</c> and in the card.
+    /// </remarks>
     public CrsEvaluation Evaluate(PatientViewInput input, ICardIdSource ids)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(ids);
-        _ = _options;
-        throw new NotImplementedException("Wired when the reader, graders and card builder land.");
+
+        var read = FhirTimelineReader.Read(input.PatientId, input.AsOf, input.Resources);
+        var timeline = input.SourceIssues.Count == 0 ? read : read with { Issues = [.. input.SourceIssues, .. read.Issues] };
+        var assessment = CrsGrader.Grade(timeline, input.AsOf, _options, input.PrimarySystem ?? _options.PrimarySystem);
+        if (!assessment.Eligible)
+            return new CrsEvaluation(timeline, assessment, DifferentialFinding.None, DifferentialFinding.None, NoTocilizumab, CdsServiceResponse.Empty);
+
+        var infection = SepsisScreen.Screen(timeline, assessment);
+        var anaphylaxis = AnaphylaxisScreen.Screen(timeline, assessment, _options);
+        var plan = ManagementPlanner.Plan(input.PatientId, timeline, assessment, ids);
+        var extension = AssessmentExtension.Build(assessment, infection, anaphylaxis, plan.Tocilizumab, timeline.Issues);
+        var onCard = AssessmentExtension.ToCardExtension(extension);
+
+        var cards = new List<CdsCard>(3) { CrsCardBuilder.Build(assessment, timeline, infection, anaphylaxis, plan, ids, extension) };
+        if (InfectionCardBuilder.Build(infection, assessment, timeline, input.PatientId, onCard, ids) is { } infectionCard) cards.Add(infectionCard);
+        if (AnaphylaxisCardBuilder.Build(anaphylaxis, assessment, timeline, input.PatientId, onCard, ids) is { } anaphylaxisCard) cards.Add(anaphylaxisCard);
+
+        return new CrsEvaluation(timeline, assessment, infection, anaphylaxis, plan.Tocilizumab, new CdsServiceResponse(cards));
     }
+
+    private static readonly TocilizumabStatus NoTocilizumab = new(0, 0, null, null, null);
 }

@@ -127,11 +127,11 @@ public static class CrsCardBuilder
         var primary = a.PrimaryGrade!;
         var hours = $"{a.WindowHours.ToString(CultureInfo.InvariantCulture)} h";
 
-        md.Append(CultureInfo.InvariantCulture, $"**{Markdown.Text(Summary(a))}**").AppendLine().AppendLine();
+        md.Append(CultureInfo.InvariantCulture, $"**{MarkdownText.Text(Summary(a))}**").AppendLine().AppendLine();
         if (primary.UpperBound >= 3 && primary.UpperBound > primary.Grade)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"**Grade {primary.UpperBound} cannot be excluded** with the data available ({Markdown.Text(string.Join("; ", primary.UpperBoundWhy.Select(StripBound)))}). "
+                $"**Grade {primary.UpperBound} cannot be excluded** with the data available ({MarkdownText.Text(string.Join("; ", primary.UpperBoundWhy.Select(StripBound)))}). "
                 + $"The card's indicator follows the proven grade ({primary.Grade}).").AppendLine().AppendLine();
         }
 
@@ -157,7 +157,7 @@ public static class CrsCardBuilder
         {
             var items = group.ToList();
             foreach (var e in items.Take(RowsPerCriterion))
-                Row(md, CriterionName(e.Criterion), e.Finding, e.Value, ClinicalText.Time(e.Time), Markdown.List(e.Sources, 3));
+                Row(md, CriterionName(e.Criterion), e.Finding, e.Value, ClinicalText.Time(e.Time), MarkdownText.List(e.Sources, 3));
             if (items.Count > RowsPerCriterion)
                 Row(md, CriterionName(group.Key), $"… and {items.Count - RowsPerCriterion} more {CriterionName(group.Key)} records", null, null, null);
         }
@@ -170,7 +170,7 @@ public static class CrsCardBuilder
             if (latest is null) continue;
             var name = kind == VitalSignKind.HeartRate ? "Heart rate" : "Respiratory rate";
             Row(md, $"{name} (context)", $"Latest {name.ToLowerInvariant()} (not graded)", $"{ClinicalText.Number(latest.Value)} /min",
-                ClinicalText.Time(latest.Time), Markdown.Text(latest.Source));
+                ClinicalText.Time(latest.Time), MarkdownText.Text(latest.Source));
         }
 
         md.AppendLine();
@@ -178,7 +178,7 @@ public static class CrsCardBuilder
 
     private static void Row(StringBuilder md, string criterion, string finding, string? value, string? time, string? sourceMarkdown) =>
         md.Append(CultureInfo.InvariantCulture,
-            $"| {Markdown.Cell(criterion)} | {Markdown.Cell(finding)} | {Markdown.Cell(value)} | {Markdown.Cell(time)} | {(string.IsNullOrEmpty(sourceMarkdown) ? "—" : sourceMarkdown)} |").AppendLine();
+            $"| {MarkdownText.Cell(criterion)} | {MarkdownText.Cell(finding)} | {MarkdownText.Cell(value)} | {MarkdownText.Cell(time)} | {(string.IsNullOrEmpty(sourceMarkdown) ? "—" : sourceMarkdown)} |").AppendLine();
 
     private static string CriterionName(string criterion) => criterion switch
     {
@@ -218,7 +218,7 @@ public static class CrsCardBuilder
                 var g = a.Current[system];
                 var deciding = g.Why.Where(w => w.EndsWith($"→ {g.Grade}", StringComparison.Ordinal) && !w.StartsWith("Grade = ", StringComparison.Ordinal)).ToList();
                 var because = deciding.Count > 0 ? string.Join("; ", deciding) : g.Why[^1];
-                md.Append(CultureInfo.InvariantCulture, $"- {ClinicalText.SystemName(system)} {g.Grade}: {Markdown.Text(because)}").AppendLine();
+                md.Append(CultureInfo.InvariantCulture, $"- {ClinicalText.SystemName(system)} {g.Grade}: {MarkdownText.Text(because)}").AppendLine();
             }
 
             md.AppendLine();
@@ -227,7 +227,7 @@ public static class CrsCardBuilder
         foreach (var system in Systems)
         {
             md.Append(CultureInfo.InvariantCulture, $"**{ClinicalText.SystemName(system)}**{(system == a.PrimarySystem ? " (primary)" : string.Empty)}").AppendLine();
-            foreach (var why in a.Current[system].Why) md.Append("- ").AppendLine(Markdown.Text(why));
+            foreach (var why in a.Current[system].Why) md.Append("- ").AppendLine(MarkdownText.Text(why));
             md.AppendLine();
         }
     }
@@ -240,7 +240,7 @@ public static class CrsCardBuilder
         foreach (var system in bounded)
         {
             var g = a.Current[system];
-            md.Append(CultureInfo.InvariantCulture, $"- {ClinicalText.SystemName(system)}: grade {g.Grade}, up to {g.UpperBound} — {Markdown.Text(string.Join("; ", g.UpperBoundWhy))}").AppendLine();
+            md.Append(CultureInfo.InvariantCulture, $"- {ClinicalText.SystemName(system)}: grade {g.Grade}, up to {g.UpperBound} — {MarkdownText.Text(string.Join("; ", g.UpperBoundWhy))}").AppendLine();
         }
 
         md.AppendLine();
@@ -250,9 +250,9 @@ public static class CrsCardBuilder
     {
         md.AppendLine("### Infusion");
         var product = infusion.Product.GenericName();
-        md.Append(CultureInfo.InvariantCulture, $"- {Markdown.Text(product)}: infused {ClinicalText.Time(infusion.Start)} (T0); day {infusion.Day} after infusion.").AppendLine();
+        md.Append(CultureInfo.InvariantCulture, $"- {MarkdownText.Text(product)}: infused {ClinicalText.Time(infusion.Start)} (T0); day {infusion.Day} after infusion.").AppendLine();
         if (infusion.Product.MedianCrsOnsetDay() is { } onset)
-            md.Append(CultureInfo.InvariantCulture, $"- Median CRS onset for {Markdown.Text(product)}: day {ClinicalText.Number(onset)} (label/pivotal trials).").AppendLine();
+            md.Append(CultureInfo.InvariantCulture, $"- Median CRS onset for {MarkdownText.Text(product)}: day {ClinicalText.Number(onset)} (label/pivotal trials).").AppendLine();
         if (infusion.Administrations.Count > 1)
             md.Append(CultureInfo.InvariantCulture, $"- {infusion.Administrations.Count} administrations in this course (split doses or repeat infusions less than 21 days apart).").AppendLine();
         md.AppendLine();
@@ -263,7 +263,7 @@ public static class CrsCardBuilder
         var notes = a.ReviewNotes.Concat(timeline.ReviewNotes).Distinct(StringComparer.Ordinal).ToList();
         if (notes.Count == 0) return;
         md.AppendLine("### For review");
-        foreach (var n in notes) md.Append("- ").AppendLine(Markdown.Text(n));
+        foreach (var n in notes) md.Append("- ").AppendLine(MarkdownText.Text(n));
         md.AppendLine();
     }
 
@@ -279,7 +279,7 @@ public static class CrsCardBuilder
     {
         var lines = new List<string>();
         var febrile = a.Fever == FeverStatus.Febrile;
-        if (febrile) lines.Add("Infection is not excluded: fever is present, and CRS and infection can coexist.");
+        if (febrile && !infection.Notes.Contains(SepsisScreen.InfectionNotExcludedNote)) lines.Add(SepsisScreen.InfectionNotExcludedNote);
         lines.Add(infection.Level == FindingLevel.NoneFound
             ? "Infection/sepsis screen: nothing found (this does not exclude infection)."
             : $"Infection/sepsis screen: {AssessmentExtension.LevelName(infection.Level)} ({string.Join(", ", infection.Reasons)}); see the infection card.");
@@ -292,7 +292,7 @@ public static class CrsCardBuilder
 
         lines.AddRange(anaphylaxis.Notes);
         md.AppendLine("### Differential");
-        foreach (var line in lines.Distinct(StringComparer.Ordinal)) md.Append("- ").AppendLine(Markdown.Text(line));
+        foreach (var line in lines.Distinct(StringComparer.Ordinal)) md.Append("- ").AppendLine(MarkdownText.Text(line));
         md.AppendLine();
     }
 
@@ -300,7 +300,7 @@ public static class CrsCardBuilder
     {
         if (a.Gaps.Count == 0) return;
         md.AppendLine("### Data gaps");
-        foreach (var g in a.Gaps) md.Append(CultureInfo.InvariantCulture, $"- {Markdown.Text(g.Code)}: {Markdown.Text(g.Description)}").AppendLine();
+        foreach (var g in a.Gaps) md.Append(CultureInfo.InvariantCulture, $"- {MarkdownText.Text(g.Code)}: {MarkdownText.Text(g.Description)}").AppendLine();
         md.AppendLine();
     }
 
@@ -312,7 +312,7 @@ public static class CrsCardBuilder
         {
             var resources = group.Select(i => i.Resource).Distinct(StringComparer.Ordinal).ToList();
             md.Append(CultureInfo.InvariantCulture,
-                $"- {Markdown.Text(ReasonText(group.Key))} ({Markdown.Text(group.Key)}, {resources.Count}): {Markdown.List(resources, IdsPerReason)}").AppendLine();
+                $"- {MarkdownText.Text(ReasonText(group.Key))} ({MarkdownText.Text(group.Key)}, {resources.Count}): {MarkdownText.List(resources, IdsPerReason)}").AppendLine();
         }
 
         md.AppendLine();

@@ -44,6 +44,9 @@ public static class SepsisReasons
 /// </remarks>
 public static class SepsisScreen
 {
+    /// <summary>The note every febrile screen starts with (CRS-SPEC §5 "always when fever is present").</summary>
+    public const string InfectionNotExcludedNote = "Fever is present: infection is not excluded. CRS and infection can coexist; evaluate for infection whatever the CRS grade.";
+
     /// <summary>Blood culture look-back (CRS-SPEC §9.17).</summary>
     public static readonly TimeSpan CultureLookBack = TimeSpan.FromDays(7);
     /// <summary>Procalcitonin and ANC look-back (CRS-SPEC §9.17).</summary>
@@ -173,7 +176,7 @@ public static class SepsisScreen
         // Notes (CRS-SPEC §5: always when fever is present)
         if (febrile)
         {
-            notes.Insert(0, "Fever is present: infection is not excluded. CRS and infection can coexist; evaluate for infection whatever the CRS grade.");
+            notes.Insert(0, InfectionNotExcludedNote);
             if (!HasRecentCulture(timeline, asOf))
                 notes.Add(NoRecentCultureNote);
         }

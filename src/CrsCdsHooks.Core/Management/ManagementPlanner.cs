@@ -82,7 +82,7 @@ public static class ManagementPlanner
                 (suggestedDose, nextAllowed, limitReason) = PlanTocilizumab(patientId, timeline, crs, grade, system, history, lines, suggestions, ids);
                 if (grade == 3) suggestions.Add(Dexamethasone(patientId, crs, grade, system, ids));
                 if (grade >= 4) suggestions.Add(Methylprednisolone(patientId, crs, grade, system, ids));
-                suggestions.Add(Echocardiogram(patientId, asOf, grade, ids));
+                if (grade >= 3) suggestions.Add(Echocardiogram(patientId, asOf, grade, ids));
                 break;
         }
 
@@ -100,7 +100,6 @@ public static class ManagementPlanner
 
         if (crs.Fever == FeverStatus.Febrile)
         {
-            lines.Add("- Fever is present: infection is not excluded — CRS and infection can coexist.");
             if (!SepsisScreen.HasRecentCulture(timeline, asOf))
             {
                 if (SepsisScreen.Screen(timeline, crs).Level == FindingLevel.NoneFound)

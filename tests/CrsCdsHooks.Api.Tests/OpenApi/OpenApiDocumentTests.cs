@@ -69,8 +69,9 @@ public sealed class OpenApiDocumentTests(SharedApiHost host) : IClassFixture<Sha
             var expected = JsonNode.Parse(SampleRequestShifter.Shift(json, now))!;
             Assert.True(JsonNode.DeepEquals(expected, examples[name]!["value"]), $"example {name} is not the sample shifted to now");
         }
-        var minimal = examples["patient-view-minimal"]!["value"]!;
-        Assert.Equal("2025-06-25T10:00:00Z", minimal["prefetch"]!["vitalSigns"]!["entry"]![0]!["resource"]!["effectiveDateTime"]!.GetValue<string>());
+        var sample = examples["astct-grade2-hypotension"]!["value"]!;
+        Assert.Equal("2025-06-25T12:00:00Z", SampleRequestShifter.ShiftText("2025-06-15T12:00:00Z", now - SampleRequestShifter.Anchor));
+        Assert.NotEqual(JsonNode.Parse(samples["astct-grade2-hypotension"])!["prefetch"]!.ToJsonString(), sample["prefetch"]!.ToJsonString());
     }
 
     [Fact]

@@ -77,5 +77,5 @@ public sealed class SummaryAndMarkdownTests
     [InlineData("- item", @"\- item")]
     [InlineData("line\nbreak", "line break")]
     [InlineData("day 3 - fine", "day 3 - fine")]
-    public void Markdown_EscapesMarkupFromTheRecord(string text, string escaped) => Assert.Equal(escaped, Markdown.Text(text));
+    public void Markdown_EscapesMarkupFromTheRecord(string text, string escaped) => Assert.Equal(escaped, MarkdownText.Text(text));
 }

@@ -83,6 +83,18 @@ public sealed class ManagementPlannerTests
         Assert.Contains(plan.DetailLines, l => l.Contains("manage as grade 3", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, true)]
+    [InlineData(4, true)]
+    public void Plan_Echocardiogram_OnlyFromGrade3(int grade, bool suggested)
+    {
+        var plan = Plan(new TimelineBuilder().Weight(70m, DaysAgo(1)), Assessments.Crs(grade: grade));
+
+        Assert.Equal(suggested, plan.Suggestions.Any(s => s.Label.Contains("Echocardiogram", StringComparison.OrdinalIgnoreCase)));
+    }
+
     [Fact]
     public void Plan_Grade2ChildUnder30Kg_Uses12MgPerKg()
     {
@@ -319,7 +331,7 @@ public sealed class ManagementPlannerTests
         var bc = ServiceRequestFor(plan, "600-7");
         Assert.NotNull(bc);
         Assert.Equal(RequestPriority.Stat, bc.Priority);
-        Assert.Contains(plan.DetailLines, l => l.Contains("infection is not excluded", StringComparison.Ordinal));
+        Assert.Contains(plan.DetailLines, l => l.Contains("draw blood cultures", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace CrsCdsHooks.Core.Cards;
 /// ids, issue details) goes through <see cref="Text"/> or <see cref="Cell"/>, so a hostile record cannot inject links,
 /// HTML or table structure into a card that the EHR displays verbatim.
 /// </summary>
-internal static class Markdown
+internal static class MarkdownText
 {
     /// <summary>
     /// Escapes markdown markup in one line of text: backslash, backtick, emphasis, brackets, pipes, strikethrough; "&lt;"
