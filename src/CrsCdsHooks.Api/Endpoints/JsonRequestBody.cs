@@ -40,6 +40,10 @@ internal static class JsonRequestBody
         }
         if (bytes is null) return new(null, TooLarge(max));
         if (bytes.Value.IsEmpty) return new(null, FhirOutcome.BadRequest(["The body is empty: send the request as a JSON object."]));
+        // JSON text is UTF-8 (RFC 8259 §8.1). The parser does not check the bytes inside strings, and text read from
+        // them later would fail or be silently altered: refuse the body here, saying where.
+        if (BodyReader.FirstInvalidUtf8(bytes.Value.Span) is { } invalidAt)
+            return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON: byte {invalidAt + 1} is not valid UTF-8. Send the request as UTF-8 text."]));
 
         try
         {

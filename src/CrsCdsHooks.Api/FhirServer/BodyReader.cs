@@ -1,8 +1,25 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Unicode;
+
 namespace CrsCdsHooks.Api.FhirServer;
 
 /// <summary>Reads a stream into memory, refusing to read more than a limit.</summary>
 internal static class BodyReader
 {
+    /// <summary>The offset of the first byte that is not part of valid UTF-8, or null when all of it is valid.</summary>
+    public static int? FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (Utf8.IsValid(bytes)) return null;
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            if (Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != OperationStatus.Done) return offset;
+            offset += consumed;
+        }
+        return null;
+    }
+
     /// <summary>The bytes, or null when the stream holds more than <paramref name="maxBytes"/>.</summary>
     public static async Task<ReadOnlyMemory<byte>?> ReadCappedAsync(Stream stream, long maxBytes, CancellationToken cancellationToken)
     {
