@@ -45,6 +45,13 @@ internal static class JsonRequestBody
         if (BodyReader.FirstInvalidUtf8(bytes.Value.Span) is { } invalidAt)
             return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON: byte {invalidAt + 1} is not valid UTF-8. Send the request as UTF-8 text."]));
 
+        // Before parsing: the parser itself throws on such a member name while it checks for duplicates.
+        if (BodyReader.FirstUndecodableEscape(bytes.Value.Span, limits.MaxJsonDepth) is { } escapeAt)
+        {
+            var line = bytes.Value.Span[..(int)escapeAt].Count((byte)'\n') + 1;
+            return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON text: the string at byte {escapeAt + 1} (line {line}) escapes an unpaired UTF-16 surrogate (\\uD800–\\uDFFF), which is not Unicode. Send valid Unicode text."]));
+        }
+
         try
         {
             var options = new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth, AllowDuplicateProperties = false };

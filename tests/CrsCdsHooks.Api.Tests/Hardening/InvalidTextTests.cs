@@ -66,6 +66,77 @@ public sealed class InvalidTextTests : IDisposable
         await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.PreconditionFailed, "not valid UTF-8");
     }
 
+    /// <summary>Where an unpaired surrogate escape sits: a value the host reads, member names it looks up or enumerates, a prefetched resource.</summary>
+    public static TheoryData<string, string, string> UnpairedSurrogates() => new()
+    {
+        { "hook value", "\"hook\":\"patient-view\"", "\"hook\":\"\\uD800\"" },
+        { "context.patientId value", $"\"patientId\":\"{PatientId}\"", "\"patientId\":\"x\\uDFFF\"" },
+        { "member name at the top", "\"hook\":", "\"\\uD800\":1,\"hook\":" },
+        { "member name in context", "\"userId\":", "\"\\uDBFF\":1,\"userId\":" },
+        { "member name in prefetch", "\"patient\":{", "\"\\uDC00\":null,\"patient\":{" },
+        { "member name in a resource", "\"resourceType\":\"Observation\",", "\"resourceType\":\"Observation\",\"\\uD800\":1," },
+        { "id of a resource", "\"id\":\"temp-1\"", "\"id\":\"\\uDFFF\"" },
+        { "resourceType of a resource", "\"resourceType\":\"Observation\"", "\"resourceType\":\"\\uD800\"" },
+        { "note text (a high surrogate followed by a letter)", "\"status\":\"final\"", "\"status\":\"final\",\"note\":[{\"text\":\"\\uD83Dx\"}]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnpairedSurrogates))]
+    public async Task UnpairedSurrogateEscape_Is400SayingWhere(string where, string find, string replace)
+    {
+        using var host = new ApiHost(null);
+        var text = PatientView().ToJsonString();
+        Assert.Contains(find, text, StringComparison.Ordinal);
+        var damaged = text.Replace(find, replace, StringComparison.Ordinal);
+
+        var response = await PostBytesAsync(host, ApiHost.ServicePath, Encoding.UTF8.GetBytes(damaged));
+
+        var problem = await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.BadRequest, "unpaired UTF-16 surrogate");
+        Assert.True(problem.Contains("byte ", StringComparison.Ordinal), where);
+        Assert.Empty(host.Evaluator.Inputs);
+    }
+
+    [Fact]
+    public async Task PairedSurrogateEscape_IsText()
+    {
+        using var host = new ApiHost(null);
+        var request = PatientView().ToJsonString().Replace("\"status\":\"final\"", "\"status\":\"final\",\"note\":[{\"text\":\"fever \\uD83D\\uDD25\"}]", StringComparison.Ordinal);
+
+        var response = await PostBytesAsync(host, ApiHost.ServicePath, Encoding.UTF8.GetBytes(request));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("card")]
+    [InlineData("outcome")]
+    [InlineData("outcomeTimestamp")]
+    public async Task FeedbackWithAnUnpairedSurrogateEscape_Is400AndNothingIsStored(string field)
+    {
+        using var host = new ApiHost(null);
+        var item = new Dictionary<string, string> { ["card"] = "5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a02", ["outcome"] = "accepted", ["outcomeTimestamp"] = "2025-06-15T12:05:00Z" };
+        item[field] = "@@";
+        var body = "{\"feedback\":[" + System.Text.Json.JsonSerializer.Serialize(item).Replace("\"@@\"", "\"\\uDC00\"", StringComparison.Ordinal) + "]}";
+
+        var response = await PostBytesAsync(host, ApiHost.ServicePath + "/feedback", Encoding.UTF8.GetBytes(body));
+
+        await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.BadRequest, "unpaired UTF-16 surrogate");
+        Assert.Empty(host.Store.Feedback);
+    }
+
+    [Fact]
+    public async Task FhirServerPageWithAnUnpairedSurrogateEscape_IsAFailedQuery()
+    {
+        var page = Bundle(Temperature("t-1")).ToJsonString().Replace("\"Patient/", "\"Patient/\\uD800", StringComparison.Ordinal);
+        _fhir.Server.Given(Request.Create().WithPath("/fhir/Observation").WithParam("category", "vital-signs").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/fhir+json").WithBody(page));
+        using var host = new ApiHost(null);
+
+        var response = await host.CallAsync(PatientView(_fhir.BaseUrl, AccessToken).WithoutPrefetch("vitalSigns"));
+
+        await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.PreconditionFailed, "not Unicode");
+    }
+
     private static async Task<HttpResponseMessage> PostBytesAsync(ApiHost host, string path, byte[] body)
     {
         using var content = new ByteArrayContent(body);
