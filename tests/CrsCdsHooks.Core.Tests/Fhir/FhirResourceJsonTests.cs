@@ -81,6 +81,28 @@ public sealed class FhirResourceJsonTests
         Assert.Equal(DataIssueReasons.NotValidFhir, issue!.Reason);
     }
 
+    [Theory]
+    [InlineData("\"id\":\"t1\"", "\"id\":\"\\uD800\"")]
+    [InlineData("\"resourceType\":\"Observation\"", "\"resourceType\":\"\\uDFFF\"")]
+    [InlineData("\"status\":\"final\"", "\"status\":\"\\uDC00final\"")]
+    [InlineData("\"status\":\"final\"", "\"\\uD800\":1,\"status\":\"final\"")]
+    public void TryRead_TextThatIsNotUnicode_IsNotValidFhirAndNeverThrows(string replace, string by)
+    {
+        Assert.Null(Read(With(replace, by), out var issue));
+        Assert.Equal(DataIssueReasons.NotValidFhir, issue!.Reason);
+    }
+
+    [Fact]
+    public void TryRead_BundleWithTextThatIsNotUnicode_NeverThrows()
+    {
+        using var document = JsonDocument.Parse($$"""{"resourceType":"Bundle","id":"\uD800","type":"\uDC00","link":[{"relation":"next","url":"\uD800"}],"entry":[{"fullUrl":"\uDFFF","resource":{{Temperature}}}]}""");
+
+        var bundle = Assert.IsType<Bundle>(FhirResourceJson.TryRead(document.RootElement, "prefetch/vitalSigns", new List<DataIssue>()));
+
+        Assert.Single(bundle.Entry);
+        Assert.Empty(bundle.Link);
+    }
+
     [Fact]
     public void TryRead_Bundle_ReadsEntryByEntryAndKeepsTheLinks()
     {
