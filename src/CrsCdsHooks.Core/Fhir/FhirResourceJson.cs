@@ -198,6 +198,7 @@ public static partial class FhirResourceJson
         var bundle = new Bundle();
         if (String(json, "id") is { } id) bundle.Id = id;
         if (String(json, "type") is { } type && EnumUtility.ParseLiteral<Bundle.BundleType>(type) is { } bundleType) bundle.Type = bundleType;
+        else issues.Add(new DataIssue(DescribeRaw(json, location), DataIssueReasons.NotValidFhir, "a Bundle without a valid type (required); its entries are read"));
         if (json.TryGetProperty("total", out var total) && total.ValueKind == JsonValueKind.Number && total.TryGetInt32(out var count) && count >= 0)
             bundle.Total = count;
         if (json.TryGetProperty("link", out var links) && links.ValueKind == JsonValueKind.Array)
