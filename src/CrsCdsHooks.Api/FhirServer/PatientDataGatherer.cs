@@ -339,9 +339,9 @@ internal sealed class PatientDataGatherer(
                 Capped = true;
                 return;
             }
-            var resource = FhirResourceJson.TryRead(json, location, out var issue);
+            // The collecting overload: a nested Bundle can yield several issues (the single-issue one keeps the first).
+            var resource = FhirResourceJson.TryRead(json, location, Issues);
             if (resource is not null) Resources.Add(resource);
-            if (issue is not null) Issues.Add(issue);
         }
 
         public void Truncate(string detail)
