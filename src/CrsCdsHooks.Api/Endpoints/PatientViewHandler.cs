@@ -69,7 +69,11 @@ internal sealed class PatientViewHandler(
         timeout.CancelAfter(limits.Value.RequestTimeout);
         try
         {
-            return await EvaluateAsync(service, request, timeout.Token).ConfigureAwait(false);
+            // Reading the prefetch and grading are CPU-bound and synchronous (the core cannot be cancelled): run on the
+            // thread pool and stop waiting at the timeout. Abandoned work finishes in the background, bounded by the
+            // body and resource limits; it touches only singletons, never this request's HttpContext.
+            return await Task.Run(() => EvaluateAsync(service, request, timeout.Token), timeout.Token)
+                .WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !httpContext.RequestAborted.IsCancellationRequested)
         {

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Net;
+
+using CrsCdsHooks.Api.Evaluation;
+using CrsCdsHooks.Api.Tests.Endpoints;
+using CrsCdsHooks.Api.Tests.FhirServer;
+using CrsCdsHooks.Api.Tests.Infrastructure;
+using CrsCdsHooks.Core;
+using CrsCdsHooks.Core.Cards;
+
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrsCdsHooks.Api.Tests.Hardening;
+
+/// <summary>
+/// CdsHooks:Limits:RequestTimeout holds also while the work is CPU-bound (reading a large prefetch, grading): the
+/// core is synchronous and cannot be cancelled, so the host must stop waiting for it.
+/// </summary>
+[Collection(nameof(RunsAlone))]
+public sealed class RequestTimeoutTests
+{
+    [Fact]
+    public async Task CoreSlowerThanTheRequestTimeout_Is503AtTheTimeout()
+    {
+        using var slow = new SlowEvaluator(TimeSpan.FromSeconds(4));
+        using var host = new ApiHost(new Dictionary<string, string?> { ["CdsHooks:Limits:RequestTimeout"] = "00:00:01" });
+        using var factory = host.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IPatientViewEvaluator>(slow)));
+        using var client = factory.CreateClient();
+        await client.GetAsync(new Uri("/cds-services", UriKind.Relative)); // start the host
+
+        var clock = Stopwatch.StartNew();
+        using var content = new StringContent(HookRequests.PatientView().ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        var response = await client.PostAsync(new Uri(ApiHost.ServicePath, UriKind.Relative), content);
+        clock.Stop();
+
+        await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.ServiceUnavailable, "CdsHooks:Limits:RequestTimeout");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"answered after {clock.ElapsedMilliseconds} ms; the core takes 4 s");
+        Assert.True(slow.Started.IsSet);
+    }
+
+    /// <summary>A core that blocks its thread, as a CPU-bound evaluation does.</summary>
+    private sealed class SlowEvaluator(TimeSpan delay) : IPatientViewEvaluator, IDisposable
+    {
+        private readonly FakeEvaluator _inner = new();
+
+        public ManualResetEventSlim Started { get; } = new();
+
+        public CrsEvaluation Evaluate(PatientViewInput input, ICardIdSource ids)
+        {
+            Started.Set();
+            Thread.Sleep(delay);
+            return _inner.Evaluate(input, ids);
+        }
+
+        public void Dispose() => Started.Dispose();
+    }
+}
