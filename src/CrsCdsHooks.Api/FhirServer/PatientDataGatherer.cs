@@ -119,7 +119,7 @@ internal sealed class PatientDataGatherer(
         r.Source = "prefetch";
         if (resourceType != "Bundle")
         {
-            r.Add(value, $"prefetch/{r.Key.Key}");
+            if (r.TryCount()) r.Add(value, $"prefetch/{r.Key.Key}");
             return;
         }
         r.PagesRead = 1;
@@ -183,7 +183,7 @@ internal sealed class PatientDataGatherer(
             if (type == "OperationOutcome") return "the server answered with an OperationOutcome";
             if (type != "Bundle")
             {
-                r.Add(root, $"fhirServer/{r.Key.Key}");
+                if (r.TryCount()) r.Add(root, $"fhirServer/{r.Key.Key}");
                 return null;
             }
             var read = ReadBundle(r, root, $"fhirServer/{r.Key.Key}/page1");
@@ -199,7 +199,7 @@ internal sealed class PatientDataGatherer(
     {
         while (next is not null && !r.Truncated)
         {
-            if (r.Capped || r.Resources.Count >= call.Options.MaxResources)
+            if (r.Capped || r.Read >= call.Options.MaxResources)
             {
                 r.Truncate($"stopped at the cap of {call.Options.MaxResources} resources (CdsHooks:Fhir:MaxResources)");
                 return;
@@ -262,6 +262,8 @@ internal sealed class PatientDataGatherer(
             var i = 0;
             foreach (var entry in entries.EnumerateArray())
             {
+                // Every entry counts toward the cap, usable or not: a page of junk is bounded like a page of data.
+                if (!r.TryCount()) break;
                 var at = $"{location}/entry[{i++}]";
                 if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("resource", out var resource))
                 {
@@ -328,17 +330,27 @@ internal sealed class PatientDataGatherer(
         public int PagesRead { get; set; }
         public int PagesFetched { get; set; }
         public bool Capped { get; private set; }
+
+        /// <summary>Entries read so far, usable or not (CdsHooks:Fhir:MaxResources caps them).</summary>
+        public int Read { get; private set; }
         public bool Truncated { get; private set; }
         public bool Unobtainable { get; private set; }
         public string? UnobtainableReason { get; private set; }
 
-        public void Add(JsonElement json, string location)
+        /// <summary>Counts one more entry; false, and capped, when the cap is reached.</summary>
+        public bool TryCount()
         {
-            if (Resources.Count >= maxResources)
+            if (Read >= maxResources)
             {
                 Capped = true;
-                return;
+                return false;
             }
+            Read++;
+            return true;
+        }
+
+        public void Add(JsonElement json, string location)
+        {
             // The collecting overload: a nested Bundle can yield several issues (the single-issue one keeps the first).
             var resource = FhirResourceJson.TryRead(json, location, Issues);
             if (resource is not null) Resources.Add(resource);
@@ -364,6 +376,7 @@ internal sealed class PatientDataGatherer(
             Issues = other.Issues;
             PagesRead = other.PagesRead;
             Capped = other.Capped;
+            Read = other.Read;
             Truncated = other.Truncated;
         }
     }

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
 using CrsCdsHooks.Api.Tests.Infrastructure;
 using CrsCdsHooks.Core.Timeline;
 
@@ -9,8 +12,53 @@ using static CrsCdsHooks.Api.Tests.Infrastructure.HookRequests;
 namespace CrsCdsHooks.Api.Tests.Hardening;
 
 /// <summary>Every prefetched resource the service cannot use is reported to the core (and so on the card): none is lost silently.</summary>
-public sealed class PrefetchAccountingTests
+public sealed class PrefetchAccountingTests : IDisposable
 {
+    private readonly FhirServerStub _fhir = FhirServerStub.Start();
+
+    public void Dispose() => _fhir.Dispose();
+
+    /// <summary>
+    /// CdsHooks:Fhir:MaxResources bounds the work per key whatever the entries hold: a FHIR server page of junk (here
+    /// 300 entries, each invalid or empty) is read up to the cap, then the key is reported truncated — never 300 reads
+    /// and 300 issues (a 10 MB page of "{}" entries would otherwise make millions).
+    /// </summary>
+    [Fact]
+    public async Task FhirServerPageOfInvalidEntries_IsReadOnlyUpToTheCapAndSaysTruncated()
+    {
+        var junk = Enumerable.Range(0, 300).Select(i => i % 2 == 0
+            ? (JsonNode)new JsonObject { ["resource"] = new JsonObject { ["resourceType"] = "Observation", ["id"] = $"o{i}" } }
+            : new JsonObject()).ToArray();
+        var page = new JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["entry"] = new JsonArray(junk) };
+        _fhir.Server.Given(Request.Create().WithPath("/fhir/Observation").WithParam("category", "laboratory").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/fhir+json").WithBody(page.ToJsonString()));
+        using var host = new ApiHost(new Dictionary<string, string?> { ["CdsHooks:Fhir:MaxResources"] = "10" });
+
+        var response = await host.CallAsync(PatientView(_fhir.BaseUrl, AccessToken).WithoutPrefetch("laboratory"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var issues = host.Evaluator.Input.SourceIssues;
+        Assert.Equal(10, issues.Count(i => i.Reason == DataIssueReasons.NotValidFhir));
+        Assert.Contains(issues, i => i.Resource == "prefetch/laboratory" && i.Reason == DataIssueReasons.Truncated);
+    }
+
+    [Fact]
+    public async Task PrefetchedBundleOfEmptyEntries_IsReadOnlyUpToTheCapAndSaysTruncated()
+    {
+        using var host = new ApiHost(new Dictionary<string, string?> { ["CdsHooks:Fhir:MaxResources"] = "10" });
+        var request = PatientView();
+        request.Prefetch()["laboratory"] = new JsonObject
+        {
+            ["resourceType"] = "Bundle", ["type"] = "searchset",
+            ["entry"] = new JsonArray(Enumerable.Range(0, 300).Select(_ => (JsonNode)new JsonObject()).ToArray()),
+        };
+
+        await host.CallAsync(request);
+
+        var issues = host.Evaluator.Input.SourceIssues;
+        Assert.Equal(10, issues.Count(i => i.Reason == DataIssueReasons.NotValidFhir));
+        Assert.Contains(issues, i => i.Resource == "prefetch/laboratory" && i.Reason == DataIssueReasons.Truncated);
+    }
     [Fact]
     public async Task NestedBundleWithSeveralBrokenEntries_ReportsEachOfThem()
     {
