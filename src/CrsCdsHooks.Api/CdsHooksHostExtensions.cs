@@ -26,7 +26,7 @@ internal static class CdsHooksHostExtensions
 {
     /// <summary>
     /// Binds and validates every <c>CdsHooks:*</c> options class at start-up (a bad value stops the service with a
-    /// message naming the key): Limits, Fhir, Cors, Storage (patient hash salt), the client FHIR server lists, and
+    /// message naming the key): Limits, Fhir, RateLimit, Cors, Storage (patient hash salt), the client FHIR server lists, and
     /// the clinical options of <c>CdsHooks:Grading</c> (validated by the core's own rules).
     /// </summary>
     public static IServiceCollection AddCdsHooksOptions(this IServiceCollection services)
@@ -34,6 +34,7 @@ internal static class CdsHooksHostExtensions
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FhirServerOptions>().BindConfiguration(FhirServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<FhirServerOptions>, FhirServerOptionsValidator>();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CrossOriginOptions>().BindConfiguration(CrossOriginOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<CrossOriginOptions>, CrossOriginOptionsValidator>();
         services.AddOptions<FhirServerAllowList>().Configure<IConfiguration>(FhirServerAllowList.Bind).ValidateOnStart();
@@ -57,6 +58,7 @@ internal static class CdsHooksHostExtensions
                 if (origins.Value.AllowsAnyOrigin) policy.AllowAnyOrigin();
                 else policy.WithOrigins(origins.Value.AllowedOrigins.Select(o => o.Trim()).ToArray());
                 policy.WithHeaders("Authorization", "Content-Type").WithMethods("GET", "POST", "OPTIONS");
+                policy.WithExposedHeaders("Retry-After"); // a browser client may read when to retry after a 429
             });
         });
         return services;
@@ -118,12 +120,14 @@ internal static class CdsHooksHostExtensions
     public static IApplicationBuilder UseCdsHooksErrors(this IApplicationBuilder app) => app.UseMiddleware<ErrorHandlingMiddleware>();
 
     /// <summary>
-    /// Every CDS Hooks route under <c>/cds-services</c>: discovery, service calls, feedback. Returns the group so that
+    /// Every CDS Hooks route under <c>/cds-services</c>: discovery, service calls, feedback, each rate-limited per CDS
+    /// client (<c>CdsHooks:RateLimit</c>). Returns the group so that
     /// conventions for all of them (e.g. <c>RequireAuthorization</c> for the CDS client JWT) can be added in one place.
     /// </summary>
     public static RouteGroupBuilder MapCdsHooks(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/cds-services");
+        group.RequireRateLimiting(RateLimiting.CdsRateLimiting.PolicyName);
         group.MapCdsDiscovery();
         // Service calls and feedback carry the CDS client's JWT (required in Production, validated whenever
         // presented); discovery holds no patient data and stays open so EHR administrators can read it.

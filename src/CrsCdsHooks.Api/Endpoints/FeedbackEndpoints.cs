@@ -25,6 +25,7 @@ internal static class FeedbackEndpoints
                 StatusCodes.Status404NotFound,
                 StatusCodes.Status413PayloadTooLarge,
                 StatusCodes.Status415UnsupportedMediaType,
+                StatusCodes.Status429TooManyRequests,
                 StatusCodes.Status500InternalServerError);
     }
 
