@@ -20,10 +20,21 @@ namespace CrsCdsHooks.Api.Tests.Hardening;
 public sealed class HardeningHost : ApiHost
 {
     public HardeningHost(IDictionary<string, string?>? settings = null, string environment = "Development")
-        : base(settings, environment, realEvaluator: true)
+        : base(WithoutRateLimit(settings), environment, realEvaluator: true)
     {
         UseKestrel(0);
         StartServer();
+    }
+
+    /// <summary>
+    /// The corpus sends hundreds of calls a minute from one address, past the rate limit's generous default; the
+    /// limit has tests of its own (RateLimitTests).
+    /// </summary>
+    private static Dictionary<string, string?> WithoutRateLimit(IDictionary<string, string?>? settings)
+    {
+        var all = new Dictionary<string, string?> { ["CdsHooks:RateLimit:Enabled"] = "false" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        return all;
     }
 
     /// <summary>Every evaluation the core made, in order.</summary>

@@ -28,10 +28,11 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     private const long HugeBodyAllocationBoundBytes = 32L * 1024 * 1024;
 
     /// <summary>
-    /// Resident memory of the whole test process (service, client and the corpus itself) at its peak: what a
-    /// container limit sees. 100 MB bodies and 100,000-entry Bundles must not push it near a small container's 1 GiB.
+    /// Growth of the test process's resident memory (service and client together) over the corpus: what a container
+    /// limit sees. It includes the runtime's pooled buffers and the heap the 6.5 MB Bundle's parse needs; a 100 MB
+    /// body held whole, or a leak per request, would break it.
     /// </summary>
-    private const long ResidentBoundBytes = 1024L * 1024 * 1024;
+    private const long ResidentGrowthBoundBytes = 512L * 1024 * 1024;
 
     private static readonly TimeSpan CallBound = TimeSpan.FromSeconds(10);
 
@@ -117,14 +118,14 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             + $"; slowest {slowest.TotalMilliseconds:0} ms ({slowestName})"
             + $"; 100 MB bodies: 413 after at most {hugeBodies.Max(h => h.Sent) / (1024 * 1024)} MB sent, at most {hugeBodies.Max(h => h.Allocated) / (1024 * 1024)} MB allocated (bound {HugeBodyAllocationBoundBytes / (1024 * 1024)} MB)"
             + $"; most allocated by one request {maxAllocated / (1024 * 1024)} MB ({maxAllocatedName})"
-            + $"; process resident memory peak {memory.PeakBytes / (1024 * 1024)} MB (+{peak / (1024 * 1024)} MB; bound {ResidentBoundBytes / (1024 * 1024)} MB)";
+            + $"; process resident memory +{peak / (1024 * 1024)} MB at its peak (bound {ResidentGrowthBoundBytes / (1024 * 1024)} MB; peak {memory.PeakBytes / (1024 * 1024)} MB)";
         output.WriteLine(summary);
         output.WriteLine("classes: " + string.Join(", ", perClass.Select(c => $"{c.Key} {c.Value}")));
         output.WriteLine("slowest: " + slowestName);
         foreach (var (bytes, name) in allocations.OrderByDescending(a => a.Bytes).Take(8)) output.WriteLine($"allocated {bytes / (1024 * 1024)} MB: {name}");
         foreach (var failure in failures.Take(60)) output.WriteLine(failure);
         Assert.True(failures.Count == 0, $"{failures.Count} of {count} hostile requests failed:\n" + string.Join("\n", failures.Take(40)));
-        Assert.True(memory.PeakBytes < ResidentBoundBytes, $"the process reached {memory.PeakBytes / (1024 * 1024)} MB resident");
+        Assert.True(peak < ResidentGrowthBoundBytes, $"the process grew by {peak / (1024 * 1024)} MB resident");
         ReliabilityFigures.Record("1 hostile input", summary + "; classes: " + string.Join(", ", perClass.Select(c => $"{c.Key} {c.Value}")));
     }
 
