@@ -37,7 +37,7 @@ public sealed class RealAppTokenTests(ITestOutputHelper output) : IDisposable
     private static readonly TestKey Key = TestKey.EcP384("ehr-key-1");
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromMilliseconds(500);
 
-    private readonly WireMockServer _jwks = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{ClosedPort()}"] });
+    private readonly WireMockServer _jwks = StartWarm();
     private readonly ManualTimeProvider _clock = new(ApiHost.AsOf);
 
     public void Dispose() => _jwks.Stop();
@@ -203,6 +203,15 @@ public sealed class RealAppTokenTests(ITestOutputHelper output) : IDisposable
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    /// <summary>A JWKS host that has answered once already (a cold WireMock can be slower than the 500 ms JWKS timeout).</summary>
+    private static WireMockServer StartWarm()
+    {
+        var server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{ClosedPort()}"] });
+        using (var warm = new HttpClient()) warm.GetAsync(new Uri(server.Url + "/warm-up")).GetAwaiter().GetResult().Dispose();
+        server.ResetLogEntries();
+        return server;
+    }
 
     private static int ClosedPort()
     {
