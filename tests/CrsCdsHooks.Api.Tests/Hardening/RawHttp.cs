@@ -77,3 +77,38 @@ internal static class RawHttp
 
     private static int IndexOf(MemoryStream buffer, ReadOnlySpan<byte> needle) => buffer.GetBuffer().AsSpan(0, (int)buffer.Length).IndexOf(needle);
 }
+
+/// <summary>A client that sends its body a few bytes at a time, fast enough for Kestrel's minimum data rate (240 B/s).</summary>
+internal static class SlowUpload
+{
+    /// <summary>Sends headers and then <paramref name="bytesPerSecond"/> until the server answers or <paramref name="giveUp"/> passes.</summary>
+    public static async Task<(int Status, string Body, TimeSpan After)> PostAsync(Uri origin, string path, int contentLength, int bytesPerSecond, TimeSpan giveUp)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(origin.Host, origin.Port);
+        var stream = tcp.GetStream();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: {origin.Authority}\r\nContent-Type: application/json\r\nContent-Length: {contentLength}\r\n\r\n{{\"hook\":\""));
+        var buffer = new byte[8192];
+        var reading = stream.ReadAsync(buffer).AsTask();
+        var chunk = Encoding.ASCII.GetBytes(new string('a', Math.Max(1, bytesPerSecond / 10)));
+        while (!reading.IsCompleted && clock.Elapsed < giveUp)
+        {
+            try
+            {
+                await stream.WriteAsync(chunk);
+            }
+            catch (IOException)
+            {
+                break;
+            }
+            await Task.WhenAny(reading, Task.Delay(100));
+        }
+        if (!reading.IsCompleted) return (0, "", clock.Elapsed);
+        var n = await reading;
+        var after = clock.Elapsed;
+        var text = Encoding.UTF8.GetString(buffer, 0, n);
+        var status = n > 12 ? int.Parse(text.AsSpan(9, 3), CultureInfo.InvariantCulture) : 0;
+        return (status, text, after);
+    }
+}

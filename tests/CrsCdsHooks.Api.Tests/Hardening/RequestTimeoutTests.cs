@@ -39,6 +39,24 @@ public sealed class RequestTimeoutTests
         Assert.True(slow.Started.IsSet);
     }
 
+    /// <summary>
+    /// A client that trickles its body just above Kestrel's minimum data rate (240 B/s) could hold a call open for
+    /// hours (10 MB at 300 B/s); the request timeout must cover the body too.
+    /// </summary>
+    [Theory]
+    [InlineData(ApiHost.ServicePath)]
+    [InlineData(ApiHost.ServicePath + "/feedback")]
+    public async Task BodyTrickledSlowly_IsCutOffAtTheRequestTimeout(string path)
+    {
+        using var host = new HardeningHost(new Dictionary<string, string?> { ["CdsHooks:Limits:RequestTimeout"] = "00:00:01" });
+
+        var (status, body, after) = await SlowUpload.PostAsync(host.CreateClient().BaseAddress!, path, contentLength: 1_000_000, bytesPerSecond: 400, giveUp: TimeSpan.FromSeconds(8));
+
+        Assert.True(status is 408 or 503, $"answered {status} after {after.TotalMilliseconds:0} ms: {body}");
+        Assert.True(after < TimeSpan.FromSeconds(3), $"answered after {after.TotalMilliseconds:0} ms");
+        Assert.Contains("CdsHooks:Limits:RequestTimeout", body, StringComparison.Ordinal);
+    }
+
     /// <summary>A core that blocks its thread, as a CPU-bound evaluation does.</summary>
     private sealed class SlowEvaluator(TimeSpan delay) : IPatientViewEvaluator, IDisposable
     {
