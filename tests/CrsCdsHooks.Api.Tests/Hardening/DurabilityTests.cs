@@ -17,7 +17,8 @@ namespace CrsCdsHooks.Api.Tests.Hardening;
 /// Feedback is durable: the built service runs as its own process on a SQLite file, several clients post feedback
 /// continuously, the process is killed with SIGKILL mid-stream and started again on the same file. Every feedback
 /// item that was answered 200 is in the file, none twice; the items in flight at the kill, retried by their clients,
-/// are stored once. The file is read directly with Microsoft.Data.Sqlite (no endpoint exposes feedback).
+/// are stored once; every card served with a 200 has its audit row. The file is read directly with
+/// Microsoft.Data.Sqlite (no endpoint exposes feedback).
 /// </summary>
 [Collection(nameof(RunsAlone))]
 public sealed class DurabilityTests(ITestOutputHelper output) : IDisposable
@@ -49,7 +50,9 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IDisposable
         };
         var acknowledged = new ConcurrentBag<string>();
         var unanswered = new ConcurrentBag<string>();
+        var served = new ConcurrentBag<string>();
         var posts = 0;
+        var hookCalls = 0;
 
         var clock = Stopwatch.StartNew();
         using (var first = await ServiceProcess.StartAsync(environment, TimeSpan.FromSeconds(60)))
@@ -76,10 +79,31 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IDisposable
                     }
                 }
             })).ToList();
+            // Meanwhile a clinician opens charts: each 200 carries cards whose audit rows must survive too.
+            posters.Add(Task.Run(async () =>
+            {
+                using var client = new HttpClient { BaseAddress = first.Address, Timeout = TimeSpan.FromSeconds(10) };
+                try
+                {
+                    var sample = await client.GetStringAsync(new Uri("/samples/astct-grade2-hypotension", UriKind.Relative)); // shifted to now: eligible
+                    while (!stop.IsCancellationRequested)
+                    {
+                        using var response = await client.PostAsync(new Uri("/cds-services/crs-patient-view", UriKind.Relative), new StringContent(sample, Encoding.UTF8, "application/json"));
+                        var body = await response.Content.ReadAsStringAsync();
+                        Interlocked.Increment(ref hookCalls);
+                        if (response.StatusCode != HttpStatusCode.OK) continue;
+                        foreach (var card in JsonNode.Parse(body)!["cards"]!.AsArray()) served.Add(card!["uuid"]!.GetValue<string>());
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+                {
+                    // killed mid-call
+                }
+            }));
 
-            // Kill while the posters are writing: after a few hundred acknowledged items, or 3 s.
+            // Kill while everyone is writing: after a few hundred acknowledged items and a few served cards, or 6 s.
             var writing = Stopwatch.StartNew();
-            while (acknowledged.Count < 400 && writing.Elapsed < TimeSpan.FromSeconds(3)) await Task.Delay(10);
+            while ((acknowledged.Count < 400 || served.Count < 6) && writing.Elapsed < TimeSpan.FromSeconds(6)) await Task.Delay(10);
             first.KillHard();
             stop.Cancel();
             await Task.WhenAll(posters);
@@ -106,16 +130,21 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IDisposable
         var lost = acknowledged.Where(c => !stored.ContainsKey(c)).ToList();
         var duplicated = stored.Where(s => s.Value > 1).Select(s => s.Key).ToList();
         var missingRetries = unanswered.Where(c => !stored.ContainsKey(c)).ToList();
+        var audited = await ReadServedCardsAsync();
+        var unaudited = served.Where(c => !audited.Contains(c)).ToList();
         var (integrity, journal) = await CheckFileAsync();
 
         var summary = $"{Posters} concurrent posters, {posts} feedback calls, {acknowledged.Count} items answered 200 before SIGKILL at {killedAfter.TotalSeconds:0.0} s; "
             + $"restarted on the same file: {acknowledged.Count - lost.Count}/{acknowledged.Count} present ({lost.Count} lost), {duplicated.Count} duplicated; "
             + $"{unanswered.Count} items in flight at the kill, retried with 50 acknowledged ones ({retried} items): each stored once; "
+            + $"{hookCalls} concurrent hook calls served {served.Count} cards: {served.Count - unaudited.Count}/{served.Count} audit rows present; "
             + $"integrity_check {integrity}, journal_mode {journal}";
         output.WriteLine(summary);
         Assert.Empty(lost);
         Assert.Empty(duplicated);
         Assert.Empty(missingRetries);
+        Assert.Empty(unaudited);
+        Assert.NotEmpty(served);
         Assert.Equal("ok", integrity);
         Assert.Equal("wal", journal);
         ReliabilityFigures.Record("4 durability", summary);
@@ -142,6 +171,18 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IDisposable
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) rows[reader.GetString(0)] = reader.GetInt32(1);
         return rows;
+    }
+
+    private async Task<HashSet<string>> ReadServedCardsAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={_database};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT card_uuid FROM served_card";
+        var cards = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) cards.Add(reader.GetString(0));
+        return cards;
     }
 
     private async Task<(string Integrity, string Journal)> CheckFileAsync()

@@ -37,6 +37,7 @@ public sealed class RequestTimeoutTests
         await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.ServiceUnavailable, "CdsHooks:Limits:RequestTimeout");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"answered after {clock.ElapsedMilliseconds} ms; the core takes 4 s");
         Assert.True(slow.Started.IsSet);
+        ReliabilityFigures.Record("1 limits: request time, CPU-bound core", $"a core busy for 4 s with RequestTimeout 1 s: 503 after {clock.ElapsedMilliseconds} ms");
     }
 
     /// <summary>
@@ -55,6 +56,7 @@ public sealed class RequestTimeoutTests
         Assert.True(status is 408 or 503, $"answered {status} after {after.TotalMilliseconds:0} ms: {body}");
         Assert.True(after < TimeSpan.FromSeconds(3), $"answered after {after.TotalMilliseconds:0} ms");
         Assert.Contains("CdsHooks:Limits:RequestTimeout", body, StringComparison.Ordinal);
+        ReliabilityFigures.Record($"1 limits: request time, body trickled at 400 B/s to {path}", $"{status} after {after.TotalMilliseconds:0} ms (RequestTimeout 1 s)");
     }
 
     /// <summary>A core that blocks its thread, as a CPU-bound evaluation does.</summary>
