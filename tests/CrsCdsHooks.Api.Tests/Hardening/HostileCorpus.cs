@@ -329,7 +329,8 @@ public static class HostileCorpus
             var strings = Descendants(resource, "").Where(d => d.Node is JsonValue v && v.GetValueKind() == JsonValueKind.String).ToList();
             var (path, _) = strings[random.Next(strings.Count)];
             yield return ResourceCase("lone-surrogate", name, sample, location, resource, path, "\"\\uDFFF\"", JsonValue.Create(SurrogateMarker),
-                body => body.Replace($"\"{SurrogateMarker}\"", "\"\\uDFFF\"", StringComparison.Ordinal)) with { Field = "unpaired UTF-16 surrogate" };
+                body => body.Replace($"\"{SurrogateMarker}\"", "\"\\uDFFF\"", StringComparison.Ordinal)) with
+            { Field = "unpaired UTF-16 surrogate" };
         }
 
         // A prefetch key holding what another key should hold (or something that is not a search result at all).

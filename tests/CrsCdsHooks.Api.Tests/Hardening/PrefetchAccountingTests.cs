@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
 
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-
 using CrsCdsHooks.Api.Tests.Infrastructure;
 using CrsCdsHooks.Core.Timeline;
+
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 using static CrsCdsHooks.Api.Tests.Infrastructure.HookRequests;
 
@@ -49,7 +49,8 @@ public sealed class PrefetchAccountingTests : IDisposable
         var request = PatientView();
         request.Prefetch()["laboratory"] = new JsonObject
         {
-            ["resourceType"] = "Bundle", ["type"] = "searchset",
+            ["resourceType"] = "Bundle",
+            ["type"] = "searchset",
             ["entry"] = new JsonArray(Enumerable.Range(0, 300).Select(_ => (JsonNode)new JsonObject()).ToArray()),
         };
 
