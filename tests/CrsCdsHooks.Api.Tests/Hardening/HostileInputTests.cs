@@ -29,10 +29,11 @@ public sealed class HostileInputTests(ITestOutputHelper output)
 
     /// <summary>
     /// Growth of the test process's resident memory (service and client together) over the corpus: what a container
-    /// limit sees. It includes the runtime's pooled buffers and the heap the 6.5 MB Bundle's parse needs; a 100 MB
-    /// body held whole, or a leak per request, would break it.
+    /// limit sees. It includes the runtime's pooled buffers and the garbage the 6.5 MB Bundle's parse leaves before a
+    /// collection, which depend on the machine (the GC's budgets follow the CPU caches): a sanity bound with room for
+    /// that. The proof that no 100 MB body is held is the allocation bound above.
     /// </summary>
-    private const long ResidentGrowthBoundBytes = 512L * 1024 * 1024;
+    private const long ResidentGrowthBoundBytes = 768L * 1024 * 1024;
 
     private static readonly TimeSpan CallBound = TimeSpan.FromSeconds(10);
 
