@@ -262,10 +262,13 @@ internal sealed class PatientDataGatherer(
             var i = 0;
             foreach (var entry in entries.EnumerateArray())
             {
-                // Every entry counts toward the cap, usable or not: a page of junk is bounded like a page of data.
-                if (!r.TryCount()) break;
+                // Every entry counts toward the cap, usable or not (a page of junk is bounded like a page of data), and
+                // a Bundle in an entry counts the resources it holds.
+                var resource = default(JsonElement);
+                var hasResource = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("resource", out resource);
+                if (!r.TryCount(hasResource ? CdsServiceRequestReader.CountResources(resource) : 1)) break;
                 var at = $"{location}/entry[{i++}]";
-                if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("resource", out var resource))
+                if (!hasResource)
                 {
                     r.Issues.Add(new DataIssue(at, DataIssueReasons.NotValidFhir, "Bundle entry without a resource"));
                     continue;
@@ -337,15 +340,15 @@ internal sealed class PatientDataGatherer(
         public bool Unobtainable { get; private set; }
         public string? UnobtainableReason { get; private set; }
 
-        /// <summary>Counts one more entry; false, and capped, when the cap is reached.</summary>
-        public bool TryCount()
+        /// <summary>Counts one more entry standing for <paramref name="resources"/> resources; false, and capped, when they pass the cap.</summary>
+        public bool TryCount(int resources = 1)
         {
-            if (Read >= maxResources)
+            if (Read + (long)resources > maxResources)
             {
                 Capped = true;
                 return false;
             }
-            Read++;
+            Read += resources;
             return true;
         }
 

@@ -42,6 +42,38 @@ public sealed class PrefetchAccountingTests : IDisposable
         Assert.Contains(issues, i => i.Resource == "prefetch/laboratory" && i.Reason == DataIssueReasons.Truncated);
     }
 
+    /// <summary>Resources hidden one Bundle down count like the others: 100,000 of them behind a single entry were all read.</summary>
+    [Fact]
+    public async Task PrefetchWithResourcesNestedInABundleEntry_CountsThemTowardTheLimit()
+    {
+        using var host = new ApiHost(new Dictionary<string, string?> { ["CdsHooks:Limits:MaxResources"] = "20" });
+        var request = PatientView();
+        request.Prefetch()["laboratory"] = Bundle(Bundle(Enumerable.Range(0, 30).Select(i => Temperature($"t{i}")).ToArray()));
+
+        var response = await host.CallAsync(request);
+
+        await Endpoints.OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.RequestEntityTooLarge, "CdsHooks:Limits:MaxResources");
+        Assert.Empty(host.Evaluator.Inputs);
+    }
+
+    [Fact]
+    public async Task FhirServerPageWithResourcesNestedInABundleEntry_IsReadOnlyUpToTheCap()
+    {
+        var page = Bundle(Temperature("first"), Bundle(Enumerable.Range(0, 300).Select(i => Temperature($"t{i}")).ToArray()));
+        _fhir.Server.Given(Request.Create().WithPath("/fhir/Observation").WithParam("category", "laboratory").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/fhir+json").WithBody(page.ToJsonString()));
+        using var host = new ApiHost(new Dictionary<string, string?> { ["CdsHooks:Fhir:MaxResources"] = "10" });
+
+        var response = await host.CallAsync(PatientView(_fhir.BaseUrl, AccessToken).WithoutPrefetch("laboratory"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var resources = host.Evaluator.Input.Resources;
+        Assert.Contains("Observation/first", host.Evaluator.Input.ResourceIds());
+        var read = resources.Sum(r => r is Hl7.Fhir.Model.Bundle b ? b.Entry.Count : 1);
+        Assert.True(read <= 10, $"{read} resources read");
+        Assert.Contains(host.Evaluator.Input.SourceIssues, i => i.Resource == "prefetch/laboratory" && i.Reason == DataIssueReasons.Truncated);
+    }
+
     [Fact]
     public async Task PrefetchedBundleOfEmptyEntries_IsReadOnlyUpToTheCapAndSaysTruncated()
     {
