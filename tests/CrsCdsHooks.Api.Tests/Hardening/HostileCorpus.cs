@@ -363,6 +363,13 @@ public static class HostileCorpus
         yield return new HostileCase("huge-body", "feedback: 100 MB body, chunked", FeedbackPath, () => new ByteArrayContent([]), Field: "MaxBodyBytes", Generated: (hundredMb, true));
         yield return new HostileCase("huge-bundle", "vitalSigns Bundle with 100,000 entries", ApiHost.ServicePath, () => Json(BundleRequest(100_000, minimal: true)), Field: "MaxResources");
         yield return new HostileCase("huge-bundle", "vitalSigns Bundle with 100,000 empty entries", ApiHost.ServicePath, () => Json(BundleRequest(100_000, minimal: true, entry: "{}")), Field: "MaxResources");
+        yield return new HostileCase("huge-bundle", "100,000 resources nested in one entry's Bundle", ApiHost.ServicePath, () =>
+        {
+            var request = Samples[0].Request.DeepClone().AsObject();
+            var inner = string.Join(",", Enumerable.Range(0, 100_000).Select(i => $"{{\"resource\":{{\"resourceType\":\"Observation\",\"id\":\"o{i}\"}}}}"));
+            request["prefetch"]!["laboratory"] = new JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["entry"] = new JsonArray(new JsonObject { ["resource"] = "@@inner@@" }) };
+            return Json(request.ToJsonString().Replace("\"@@inner@@\"", $"{{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{inner}]}}", StringComparison.Ordinal));
+        }, Field: "MaxResources");
         yield return new HostileCase("huge-bundle", "100,000 entries over seven keys", ApiHost.ServicePath, () =>
         {
             var request = Samples[0].Request.DeepClone().AsObject();
