@@ -1,0 +1,156 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+using CrsCdsHooks.Api.Tests.Infrastructure;
+
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace CrsCdsHooks.Api.Tests.EndToEnd;
+
+/// <summary>The real app with the real clinical core, on the samples' anchor clock.</summary>
+public sealed class RealCoreHost() : ApiHost(null, realEvaluator: true);
+
+/// <summary>
+/// Every fhir-samples request through HTTP on the real app (endpoint → gatherer → core → cards): the
+/// <c>crsCdsHooks.assessment</c> extension of the cards matches fhir-samples/expected.json. Then the same samples with
+/// every prefetch key absent, the data served by a FHIR server (WireMock) per query, give the same assessment.
+/// </summary>
+public sealed class SampleHttpTests(RealCoreHost host) : IClassFixture<RealCoreHost>
+{
+    public static TheoryData<string> Files() => SampleExpectations.Files();
+
+    [Fact]
+    public void EverySampleRequest_HasAnExpectation()
+    {
+        Assert.NotEmpty(SampleExpectations.SampleFiles());
+        Assert.All(SampleExpectations.SampleFiles(), f => SampleExpectations.Expected(f));
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public async Task Sample_PostedWithPrefetch_AssessedAsTheIndexSays(string file)
+    {
+        var response = await CallAsync(SampleExpectations.Request(file));
+
+        SampleExpectations.AssertMatches(file, response);
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public async Task Sample_QueriedOnTheFhirServer_AssessedTheSameAsPrefetched(string file)
+    {
+        var request = SampleExpectations.Request(file);
+        var prefetched = await CallAsync(request.DeepClone().AsObject());
+        using var fhir = FhirServerStub.Start();
+        var patientId = request["context"]!["patientId"]!.GetValue<string>();
+        ServeSample(fhir, patientId, request["prefetch"]!.AsObject());
+        request.Remove("prefetch");
+        request["fhirServer"] = fhir.BaseUrl;
+        request["fhirAuthorization"] = HookRequests.Authorization();
+
+        var fetched = await CallAsync(request);
+
+        // The EHR's failed fetch (an OperationOutcome in place of a key) is, on a FHIR server, a failed query.
+        SampleExpectations.AssertMatches(file, fetched, issue => issue.Reason == "prefetch-failed" ? (issue.Resource, "data-unavailable") : issue);
+        AssertSameAssessments(prefetched, fetched, file);
+        Assert.Equal(SevenKeyQueries, fhir.Requests.Count);
+        Assert.All(fhir.Requests, r => Assert.Equal("Bearer " + HookRequests.AccessToken, Header(r, "Authorization")));
+    }
+
+    [Fact]
+    public async Task NoiseSample_OperationOutcomeInPlaceOfAllergies_ReportedAsAFailedPrefetch()
+    {
+        var response = await CallAsync(SampleExpectations.Request("noise-data-issues.json"));
+
+        var assessment = SampleExpectations.Assessments(response)[0];
+        Assert.Contains(("prefetch/allergies", "prefetch-failed"), SampleExpectations.DataIssues(assessment));
+    }
+
+    [Fact]
+    public async Task NoiseSample_AllergyQueryRefused_ReportedAsUnavailable_AndStillGraded()
+    {
+        var request = SampleExpectations.Request("noise-data-issues.json");
+        using var fhir = FhirServerStub.Start();
+        ServeSample(fhir, request["context"]!["patientId"]!.GetValue<string>(), request["prefetch"]!.AsObject());
+        request.Remove("prefetch");
+        request["fhirServer"] = fhir.BaseUrl;
+        request["fhirAuthorization"] = HookRequests.Authorization();
+
+        var response = await CallAsync(request);
+
+        var assessment = SampleExpectations.Assessments(response)[0];
+        Assert.Contains(("prefetch/allergies", "data-unavailable"), SampleExpectations.DataIssues(assessment));
+        Assert.Equal(1, assessment["crs"]!["current"]!["astct2019"]!["grade"]!.GetValue<int>());
+        Assert.Single(fhir.RequestsTo("/fhir/AllergyIntolerance"));
+    }
+
+    private const int SevenKeyQueries = 7;
+
+    private async Task<JsonObject> CallAsync(JsonObject request)
+    {
+        using var response = await host.CallAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
+    /// <summary>
+    /// The FHIR server answers each of the seven queries the host builds from the prefetch templates with what the
+    /// sample prefetched for that key (stubbed by path, and category for Observations; other query parameters such
+    /// as the date bound are ignored). A key prefetched as <c>null</c> is an empty searchset; a key prefetched as an
+    /// OperationOutcome is a refused query (403 with that OperationOutcome: the token lacks the scope).
+    /// </summary>
+    private static void ServeSample(FhirServerStub fhir, string patientId, JsonObject prefetch)
+    {
+        fhir.Server.ResetMappings();
+        fhir.Server.Given(Request.Create().WithPath("/fhir/*")).AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(404).WithBody("not a query of the sample"));
+        foreach (var (key, path, category) in Queries(patientId))
+        {
+            var value = prefetch[key];
+            var request = Request.Create().WithPath(path).UsingGet();
+            if (category is not null) request = request.WithParam("category", category);
+            var isOutcome = value?["resourceType"]?.GetValue<string>() == "OperationOutcome";
+            fhir.Server.Given(request).AtPriority(10).RespondWith(Response.Create()
+                .WithStatusCode(isOutcome ? 403 : 200)
+                .WithHeader("Content-Type", "application/fhir+json")
+                .WithBody((value ?? HookRequests.Bundle()).ToJsonString()));
+        }
+    }
+
+    /// <summary>The key → path (and Observation category) of the discovery document's prefetch templates.</summary>
+    private static IEnumerable<(string Key, string Path, string? Category)> Queries(string patientId) =>
+    [
+        ("patient", $"/fhir/Patient/{patientId}", null),
+        ("vitalSigns", "/fhir/Observation", "vital-signs"),
+        ("laboratory", "/fhir/Observation", "laboratory"),
+        ("medicationAdministrations", "/fhir/MedicationAdministration", null),
+        ("procedures", "/fhir/Procedure", null),
+        ("conditions", "/fhir/Condition", null),
+        ("allergies", "/fhir/AllergyIntolerance", null),
+    ];
+
+    /// <summary>Everything but the data issues (whose locations name where the data came from) is the same.</summary>
+    private static void AssertSameAssessments(JsonObject prefetched, JsonObject fetched, string file)
+    {
+        var a = SampleExpectations.Assessments(prefetched).Select(Clinical).ToList();
+        var b = SampleExpectations.Assessments(fetched).Select(Clinical).ToList();
+        Assert.Equal(a.Count, b.Count);
+        for (var i = 0; i < a.Count; i++)
+            Assert.True(JsonNode.DeepEquals(a[i], b[i]), $"{file}: prefetched {a[i].ToJsonString()}\nfetched {b[i].ToJsonString()}");
+        Assert.Equal(
+            prefetched["cards"]!.AsArray().Select(c => c!["summary"]!.GetValue<string>()),
+            fetched["cards"]!.AsArray().Select(c => c!["summary"]!.GetValue<string>()));
+    }
+
+    private static JsonObject Clinical(JsonObject assessment)
+    {
+        var copy = assessment.DeepClone().AsObject();
+        copy.Remove("dataIssues");
+        return copy;
+    }
+
+    private static string? Header(WireMock.Logging.ILogEntry entry, string name) =>
+        entry.RequestMessage?.Headers?.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value?.ToString();
+}
