@@ -38,6 +38,8 @@ public sealed class SandboxTrustTests
         var clients = settings["CdsHooks"]!["Auth"]!["Clients"]!.AsArray();
 
         var sandbox = Assert.Single(clients, c => c!["Issuer"]!.GetValue<string>() == SandboxIssuer)!;
+        // The jku the sandbox sends in every token header: configured so it is accepted (and never fetched).
+        Assert.Equal("https://sandbox.cds-hooks.org/.well-known/jwks.json", sandbox["JwksUri"]!.GetValue<string>());
         var jwks = JsonNode.Parse(sandbox["Jwks"]!.GetValue<string>())!;
         var key = Assert.Single(jwks["keys"]!.AsArray())!;
         Assert.True(JsonNode.DeepEquals(PublishedKey, key), "appsettings.Development.json's sandbox key: " + key.ToJsonString());
