@@ -11,12 +11,26 @@ namespace CrsCdsHooks.Api.Tests.EndToEnd;
 /// <summary>The real app with the real clinical core, on the samples' anchor clock.</summary>
 public sealed class RealCoreHost() : ApiHost(null, realEvaluator: true);
 
+/// <summary>The real app with the real core, its clock 40 days, 7 h 13 min after the samples' anchor (a later "now").</summary>
+public sealed class LaterClockHost : ApiHost
+{
+    public static readonly TimeSpan Offset = new(40, 7, 13, 0);
+
+    public LaterClockHost()
+        : base(null, realEvaluator: true)
+    {
+        Now = AsOf + Offset;
+    }
+}
+
 /// <summary>
 /// Every fhir-samples request through HTTP on the real app (endpoint → gatherer → core → cards): the
 /// <c>crsCdsHooks.assessment</c> extension of the cards matches fhir-samples/expected.json. Then the same samples with
-/// every prefetch key absent, the data served by a FHIR server (WireMock) per query, give the same assessment.
+/// every prefetch key absent, the data served by a FHIR server (WireMock) per query, give the same assessment; and
+/// each sample fetched from the Development-only <c>GET /samples/{name}</c> on a later clock (shifted to that "now")
+/// is assessed as written, as the README's "Try it" says.
 /// </summary>
-public sealed class SampleHttpTests(RealCoreHost host) : IClassFixture<RealCoreHost>
+public sealed class SampleHttpTests(RealCoreHost host, LaterClockHost later) : IClassFixture<RealCoreHost>, IClassFixture<LaterClockHost>
 {
     public static TheoryData<string> Files() => SampleExpectations.Files();
 
@@ -83,6 +97,30 @@ public sealed class SampleHttpTests(RealCoreHost host) : IClassFixture<RealCoreH
         Assert.Contains(("prefetch/allergies", "data-unavailable"), SampleExpectations.DataIssues(assessment));
         Assert.Equal(1, assessment["crs"]!["current"]!["astct2019"]!["grade"]!.GetValue<int>());
         Assert.Single(fhir.RequestsTo("/fhir/AllergyIntolerance"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public async Task Sample_FromSamplesEndpointOnALaterClock_ShiftedAndAssessedAsTheIndexSays(string file)
+    {
+        var shifted = await later.CreateClient().GetStringAsync(new Uri("/samples/" + Path.GetFileNameWithoutExtension(file), UriKind.Relative));
+
+        using var response = await later.PostJsonAsync(ApiHost.ServicePath, shifted);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        var json = JsonNode.Parse(body)!.AsObject();
+        SampleExpectations.AssertMatches(file, json);
+        Assert.All(SampleExpectations.Assessments(json), a => Assert.Equal(later.Now, a["asOf"]!.GetValue<DateTimeOffset>()));
+    }
+
+    [Fact]
+    public async Task Sample_PostedAsWrittenOnALaterClock_LiesInThePast_NoCards()
+    {
+        using var response = await later.CallAsync(SampleExpectations.Request("astct-grade2-hypotension.json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["cards"]!.AsArray());
     }
 
     private const int SevenKeyQueries = 7;
