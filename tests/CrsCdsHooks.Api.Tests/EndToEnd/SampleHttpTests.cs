@@ -123,6 +123,38 @@ public sealed class SampleHttpTests(RealCoreHost host, LaterClockHost later) : I
         Assert.Empty(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["cards"]!.AsArray());
     }
 
+    public static TheoryData<string, string, string> DisagreementsBySystem()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var file in SampleExpectations.SampleFiles().Where(f => f.StartsWith("disagree-", StringComparison.Ordinal)))
+        {
+            data.Add(file, "astct2019", "ASTCT 2019");
+            data.Add(file, "lee2014", "Lee 2014");
+            data.Add(file, "ctcae5", "CTCAE v5.0");
+        }
+        return data;
+    }
+
+    /// <summary>Where the systems disagree, the request extension chooses which grade leads the card.</summary>
+    [Theory]
+    [MemberData(nameof(DisagreementsBySystem))]
+    public async Task Disagreement_PrimarySystemChosenByTheRequest_LeadsTheCard(string file, string system, string name)
+    {
+        var request = SampleExpectations.Request(file);
+        request["extension"] = new JsonObject { ["crsCdsHooks.primarySystem"] = system };
+
+        var response = await CallAsync(request);
+
+        var grade = SampleExpectations.Expected(file)[system]!["grade"]!.GetValue<int>();
+        var card = response["cards"]!.AsArray().First(c => c!["summary"]!.GetValue<string>().StartsWith("CRS ", StringComparison.Ordinal))!;
+        Assert.StartsWith($"CRS grade {grade} ({name})", card["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        var assessment = SampleExpectations.Assessments(response)[0];
+        Assert.Equal(system, assessment["crs"]!["primarySystem"]!.GetValue<string>());
+        // The three grades do not depend on which one leads (the tocilizumab suggestion does: it follows the primary).
+        foreach (var each in new[] { "astct2019", "lee2014", "ctcae5" })
+            Assert.Equal(SampleExpectations.Expected(file)[each]!["grade"]!.GetValue<int>(), assessment["crs"]!["current"]![each]!["grade"]!.GetValue<int>());
+    }
+
     private const int SevenKeyQueries = 7;
 
     private async Task<JsonObject> CallAsync(JsonObject request)

@@ -27,6 +27,7 @@ public sealed class TokenTests : IAsyncLifetime
     private const string RemoteIssuer = "https://ehr-remote.example.org";
     private const string JwksPath = "/.well-known/jwks.json";
     private const string Sample = "astct-grade2-hypotension.json";
+    private const string BrowserEhrOrigin = "https://ehr-web.example.org";
 
     private static readonly TestKey Ec = TestKey.EcP384("e2e-ec-1");
     private static readonly TestKey Rsa = TestKey.Rsa("e2e-rsa-1");
@@ -48,6 +49,7 @@ public sealed class TokenTests : IAsyncLifetime
             ["CdsHooks:Auth:Clients:0:Jwks"] = TestKey.Jwks(Ec),
             ["CdsHooks:Auth:Clients:1:Issuer"] = RemoteIssuer,
             ["CdsHooks:Auth:Clients:1:JwksUri"] = _jwks.Url + JwksPath,
+            ["CdsHooks:Cors:AllowedOrigins:0"] = BrowserEhrOrigin,
         }, environment: "Production", realEvaluator: true);
         return Task.CompletedTask;
     }
@@ -117,6 +119,21 @@ public sealed class TokenTests : IAsyncLifetime
         using var feedback = await PostFeedbackAsync("5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a02", token: null);
         await CdsClientTrustTests.AssertUnauthorizedAsync(feedback);
         Assert.Empty(_host.Store.Feedback);
+    }
+
+    [Fact]
+    public async Task NoToken_FromAnAllowedBrowserOrigin_401StillCarriesCorsHeaders()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, ApiHost.ServicePath)
+        {
+            Content = new StringContent(SampleExpectations.Request(Sample).ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Origin", BrowserEhrOrigin);
+
+        using var response = await _host.CreateClient().SendAsync(request);
+
+        await CdsClientTrustTests.AssertUnauthorizedAsync(response);
+        Assert.Equal(BrowserEhrOrigin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
     }
 
     [Fact]
