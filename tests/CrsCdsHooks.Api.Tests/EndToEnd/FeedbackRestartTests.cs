@@ -54,6 +54,28 @@ public sealed class FeedbackRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task Feedback_SameInstantWrittenWithAnotherOffset_AfterRestart_StoredOnce()
+    {
+        const string card = "5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a02";
+        using (var first = StartHost())
+        {
+            using var stored = await first.PostJsonAsync(FeedbackPath, Feedback(card, [], "2025-06-15T12:05:00Z"));
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+
+        using (var second = StartHost())
+        {
+            using var again = await second.PostJsonAsync(FeedbackPath, Feedback(card, [], "2025-06-15T14:05:00+02:00"));
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            using var later = await second.PostJsonAsync(FeedbackPath, Feedback(card, [], "2025-06-15T12:06:00Z"));
+            Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        }
+
+        // The same instant is the same feedback; a different instant is a new outcome (the clinician acted again).
+        Assert.Equal(2L, await CountAsync("SELECT COUNT(*) FROM feedback WHERE card_uuid = $card", card));
+    }
+
+    [Fact]
     public async Task Feedback_AfterRestart_ReadinessAndSaltSurvive()
     {
         string hashBefore;
@@ -80,13 +102,13 @@ public sealed class FeedbackRestartTests : IDisposable
         realEvaluator: true,
         realStore: true);
 
-    private static string Feedback(string cardUuid, string[] acceptedSuggestions)
+    private static string Feedback(string cardUuid, string[] acceptedSuggestions, string outcomeTimestamp = "2025-06-15T12:05:00Z")
     {
         var item = new JsonObject
         {
             ["card"] = cardUuid,
             ["outcome"] = "accepted",
-            ["outcomeTimestamp"] = "2025-06-15T12:05:00Z",
+            ["outcomeTimestamp"] = outcomeTimestamp,
         };
         if (acceptedSuggestions.Length > 0)
             item["acceptedSuggestions"] = new JsonArray(acceptedSuggestions.Select(id => (JsonNode)new JsonObject { ["id"] = id }).ToArray());
