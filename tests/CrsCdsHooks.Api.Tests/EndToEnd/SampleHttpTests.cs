@@ -72,6 +72,32 @@ public sealed class SampleHttpTests(RealCoreHost host, LaterClockHost later) : I
         Assert.All(fhir.Requests, r => Assert.Equal("Bearer " + HookRequests.AccessToken, Header(r, "Authorization")));
     }
 
+    /// <summary>A FHIR server that pages: every searchset is split into pages of 7 entries linked by next.</summary>
+    [Theory]
+    [InlineData("astct-grade4-two-vasopressors.json")]
+    [InlineData("crs-with-bacteraemia.json")]
+    [InlineData("tocilizumab-limit-three-doses-24h.json")]
+    [InlineData("noise-data-issues.json")]
+    public async Task Sample_QueriedOnAPagingFhirServer_AssessedTheSameAsPrefetched(string file)
+    {
+        var request = SampleExpectations.Request(file);
+        var prefetched = await CallAsync(request.DeepClone().AsObject());
+        using var fhir = FhirServerStub.Start();
+        var prefetch = request["prefetch"]!.AsObject();
+        ServeSample(fhir, request["context"]!["patientId"]!.GetValue<string>(), prefetch, pageSize: 7);
+        request.Remove("prefetch");
+        request["fhirServer"] = fhir.BaseUrl;
+        request["fhirAuthorization"] = HookRequests.Authorization();
+
+        var fetched = await CallAsync(request);
+
+        SampleExpectations.AssertMatches(file, fetched, issue => issue.Reason == "prefetch-failed" ? (issue.Resource, "data-unavailable") : issue);
+        AssertSameAssessments(prefetched, fetched, file);
+        Assert.True(fhir.RequestsTo("/fhir/page/").Count > 0, "the server was expected to page");
+        Assert.All(fhir.Requests, r => Assert.Equal("Bearer " + HookRequests.AccessToken, Header(r, "Authorization")));
+        Assert.DoesNotContain(SampleExpectations.DataIssues(SampleExpectations.Assessments(fetched)[0]), i => i.Reason == "data-truncated");
+    }
+
     [Fact]
     public async Task NoiseSample_OperationOutcomeInPlaceOfAllergies_ReportedAsAFailedPrefetch()
     {
@@ -171,7 +197,7 @@ public sealed class SampleHttpTests(RealCoreHost host, LaterClockHost later) : I
     /// as the date bound are ignored). A key prefetched as <c>null</c> is an empty searchset; a key prefetched as an
     /// OperationOutcome is a refused query (403 with that OperationOutcome: the token lacks the scope).
     /// </summary>
-    private static void ServeSample(FhirServerStub fhir, string patientId, JsonObject prefetch)
+    private static void ServeSample(FhirServerStub fhir, string patientId, JsonObject prefetch, int? pageSize = null)
     {
         fhir.Server.ResetMappings();
         fhir.Server.Given(Request.Create().WithPath("/fhir/*")).AtPriority(100)
@@ -182,11 +208,36 @@ public sealed class SampleHttpTests(RealCoreHost host, LaterClockHost later) : I
             var request = Request.Create().WithPath(path).UsingGet();
             if (category is not null) request = request.WithParam("category", category);
             var isOutcome = value?["resourceType"]?.GetValue<string>() == "OperationOutcome";
+            var pages = pageSize is { } size && value?["resourceType"]?.GetValue<string>() == "Bundle"
+                ? Pages(fhir, key, value.AsObject(), size)
+                : [value ?? HookRequests.Bundle()];
             fhir.Server.Given(request).AtPriority(10).RespondWith(Response.Create()
                 .WithStatusCode(isOutcome ? 403 : 200)
                 .WithHeader("Content-Type", "application/fhir+json")
-                .WithBody((value ?? HookRequests.Bundle()).ToJsonString()));
+                .WithBody(pages[0].ToJsonString()));
+            for (var i = 1; i < pages.Count; i++)
+            {
+                fhir.Server.Given(Request.Create().WithPath($"/fhir/page/{key}/{i}").UsingGet()).AtPriority(5).RespondWith(Response.Create()
+                    .WithStatusCode(200).WithHeader("Content-Type", "application/fhir+json").WithBody(pages[i].ToJsonString()));
+            }
         }
+    }
+
+    /// <summary>The Bundle's entries in pages of <paramref name="size"/>, each page but the last linking the next (absolute URL).</summary>
+    private static List<JsonNode> Pages(FhirServerStub fhir, string key, JsonObject bundle, int size)
+    {
+        var entries = bundle["entry"]?.AsArray().Select(e => e!.DeepClone()).ToList() ?? [];
+        var chunks = entries.Chunk(size).ToList();
+        if (chunks.Count <= 1) return [bundle];
+        var pages = new List<JsonNode>();
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var page = new JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["total"] = entries.Count, ["entry"] = new JsonArray(chunks[i]) };
+            if (i + 1 < chunks.Count)
+                page["link"] = new JsonArray(new JsonObject { ["relation"] = "next", ["url"] = $"{fhir.BaseUrl}/page/{key}/{i + 1}" });
+            pages.Add(page);
+        }
+        return pages;
     }
 
     /// <summary>The key → path (and Observation category) of the discovery document's prefetch templates.</summary>
