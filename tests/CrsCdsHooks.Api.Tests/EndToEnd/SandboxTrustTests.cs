@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Builder;
 using System.Text.Json.Nodes;
 
 using CrsCdsHooks.Api.Auth;
@@ -101,10 +103,16 @@ public sealed class SandboxTrustTests
             ["CdsHooks:Auth:Clients:0:Issuer"] = issuer ?? "https://innocent.example.org",
             ["CdsHooks:Auth:Clients:0:Jwks"] = new JsonObject { ["keys"] = new JsonArray(PublishedKey.DeepClone()) }.ToJsonString(),
         };
-        using var host = new ApiHost(settings, environment: "Production");
+        // The start-up validation itself, as the real host runs it: a WebApplicationFactory whose host fails to start
+        // sometimes surfaces an ObjectDisposedException from its deferred host instead of the validation error.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration["CdsHooks:PublicBaseUrl"] = "https://cds.example.org";
+        builder.AddCdsClientTrust();
+        using var provider = builder.Services.BuildServiceProvider();
 
-        var error = Assert.ThrowsAny<Exception>(() => host.Services);
-        var validation = error as OptionsValidationException ?? error.InnerException as OptionsValidationException
+        var error = Record.Exception(() => provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+        var validation = error as OptionsValidationException
             ?? throw new Xunit.Sdk.XunitException($"sandbox by {by}: expected an OptionsValidationException, got {error}");
         Assert.Contains(namedKey, validation.Message, StringComparison.Ordinal);
         Assert.Contains("Development only", validation.Message, StringComparison.Ordinal);
