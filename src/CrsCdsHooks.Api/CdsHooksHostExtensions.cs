@@ -71,7 +71,11 @@ internal static class CdsHooksHostExtensions
     /// </summary>
     public static IServiceCollection AddCdsHooksServices(this IServiceCollection services)
     {
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Encoder = CrsCdsHooks.Core.CdsHooks.CdsJson.Options.Encoder;   // the same wire as the core's
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICardIdSource, GuidCardIdSource>();
         services.TryAddSingleton<IPatientViewEvaluator, CrsPatientViewEvaluator>();

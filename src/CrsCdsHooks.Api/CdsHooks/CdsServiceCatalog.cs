@@ -11,13 +11,17 @@ public sealed record CdsDiscoveryResponse(IReadOnlyList<CdsServiceDescriptor> Se
 /// <param name="Description">What it does.</param>
 /// <param name="Prefetch">Prefetch templates by key.</param>
 /// <param name="UsageRequirements">What an EHR must do to use it.</param>
+/// <param name="Version">The service's version (CDS Hooks 3.0 ballot; ignored by 2.0 clients).</param>
+/// <param name="HookVersion">The version of the hook definition it implements (CDS Hooks 3.0 ballot).</param>
 public sealed record CdsServiceDescriptor(
     string Hook,
     string Id,
     string Title,
     string Description,
     IReadOnlyDictionary<string, string> Prefetch,
-    string UsageRequirements);
+    string UsageRequirements,
+    string Version,
+    string HookVersion);
 
 /// <summary>One prefetch key: its template, whether grading is impossible without it, and how the host narrows a query.</summary>
 /// <param name="Key">The key, as in the discovery document.</param>
@@ -58,7 +62,9 @@ internal static class CdsServiceCatalog
             + "(or give fhirServer with fhirAuthorization so the service can query them): without them the service answers "
             + "412. The token needs read access to Patient, Observation, MedicationAdministration, Medication, Procedure, "
             + "Condition and AllergyIntolerance for the patient. Optional request extension "
-            + "\"crsCdsHooks.primarySystem\": \"astct2019\" | \"lee2014\" | \"ctcae5\" overrides the primary grading system.");
+            + "\"crsCdsHooks.primarySystem\": \"astct2019\" | \"lee2014\" | \"ctcae5\" overrides the primary grading system.",
+        Version: "1.0.0",
+        HookVersion: "1.0");
 
     public static IReadOnlyList<CdsServiceDescriptor> All { get; } = [PatientView];
 

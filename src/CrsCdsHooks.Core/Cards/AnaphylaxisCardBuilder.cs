@@ -183,8 +183,8 @@ public static class AnaphylaxisCardBuilder
 
     private static string SummaryLabel(string reason) => reason switch
     {
-        AnaphylaxisReasons.SkinAndRespiratorySigns => "skin and respiratory signs after one exposure",
-        AnaphylaxisReasons.SkinSignAndHypotension => "skin sign and hypotension after one exposure",
+        AnaphylaxisReasons.SkinAndRespiratorySigns => "skin + respiratory signs",
+        AnaphylaxisReasons.SkinSignAndHypotension => "skin sign + hypotension",
         AnaphylaxisReasons.TryptaseRise => "tryptase rise",
         AnaphylaxisReasons.SkinSignAfterExposure => "skin sign after an exposure",
         AnaphylaxisReasons.RespiratorySignAfterExposure => "respiratory sign after an exposure",

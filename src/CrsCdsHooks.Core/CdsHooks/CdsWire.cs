@@ -99,6 +99,9 @@ public static class CdsJson
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = false,
+            // The body is JSON for an EHR, never inlined in HTML: keep °, →, ≥, + and quotes readable (and small)
+            // instead of \u-escaping them. Markdown text from records is escaped by the card builders.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         o.MakeReadOnly(populateMissingResolver: true);
         return o;

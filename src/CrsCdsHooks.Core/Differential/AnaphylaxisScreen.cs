@@ -1,4 +1,5 @@
 using CrsCdsHooks.Core.Grading;
+using CrsCdsHooks.Core.Terminology;
 using CrsCdsHooks.Core.Timeline;
 
 namespace CrsCdsHooks.Core.Differential;
@@ -189,9 +190,10 @@ public static class AnaphylaxisScreen
         var drugNames = drug.Names.Append(drug.Name).ToList();
         foreach (var allergyName in allergy.Names.Append(allergy.Substance))
         {
-            var normalized = WholeWordMatcher.Normalize(allergyName);
-            if (normalized.Length < 3 || NonSpecificAllergyNames.Contains(normalized, StringComparer.Ordinal)) continue;
-            if (drugNames.Any(n => WholeWordMatcher.ContainsPhrase(n, normalized))) return true;
+            var phrase = WholeWords.Normalize(allergyName);
+            var bare = phrase.Trim();
+            if (bare.Length < 3 || NonSpecificAllergyNames.Contains(bare, StringComparer.Ordinal)) continue;
+            if (drugNames.Any(n => WholeWords.ContainsNormalized(WholeWords.Normalize(n), phrase))) return true;
         }
 
         return false;

@@ -20,6 +20,8 @@ public sealed class DiscoveryTests(SharedApiHost host) : IClassFixture<SharedApi
         Assert.False(string.IsNullOrWhiteSpace(service.GetProperty("title").GetString()));
         Assert.False(string.IsNullOrWhiteSpace(service.GetProperty("description").GetString()));
         Assert.Contains("412", service.GetProperty("usageRequirements").GetString(), StringComparison.Ordinal);
+        Assert.Equal("1.0.0", service.GetProperty("version").GetString());   // 3.0 ballot members, ignored by 2.0 clients
+        Assert.Equal("1.0", service.GetProperty("hookVersion").GetString());
 
         var prefetch = service.GetProperty("prefetch").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
         Assert.Equal(new Dictionary<string, string?>

@@ -19,6 +19,8 @@ namespace CrsCdsHooks.Api.Tests.Infrastructure;
 /// <summary>
 /// The service in memory: real pipeline and options, with a fixed clock (the samples' anchor), sequential card
 /// ids, a fake evaluator that returns one fixed card, a recording feedback store and captured logs.
+/// <c>realEvaluator: true</c> uses the real clinical core; <c>realStore: true</c> keeps the service's SQLite store
+/// (on <c>CdsHooks:Storage:ConnectionString</c>, a fresh temp file unless set) instead of the recording one.
 /// </summary>
 public class ApiHost : WebApplicationFactory<Program>
 {
@@ -34,7 +36,7 @@ public class ApiHost : WebApplicationFactory<Program>
         Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
     }
 
-    public ApiHost(IDictionary<string, string?>? settings, string environment = "Development", bool realEvaluator = false)
+    public ApiHost(IDictionary<string, string?>? settings, string environment = "Development", bool realEvaluator = false, bool realStore = false)
     {
         // Generous FHIR time limits unless a test sets its own: on a loaded 2-core machine the first FHIR call of a
         // fresh host can take a second, and only the timing tests are about the budget.
@@ -55,11 +57,15 @@ public class ApiHost : WebApplicationFactory<Program>
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
         _environment = environment;
         RealEvaluator = realEvaluator;
+        RealStore = realStore;
     }
 
     public static DateTimeOffset AsOf => SampleRequestShifter.Anchor;
 
     public bool RealEvaluator { get; }
+
+    /// <summary>True: the service's own SQLite feedback store; <see cref="Store"/> is then unused.</summary>
+    public bool RealStore { get; }
 
     /// <summary>The host's clock (set before the first request); the samples' anchor by default.</summary>
     public DateTimeOffset Now { get; init; } = AsOf;
@@ -78,7 +84,7 @@ public class ApiHost : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             if (!RealEvaluator) services.AddSingleton<IPatientViewEvaluator>(Evaluator);
-            services.AddSingleton<IFeedbackStore>(Store);
+            if (!RealStore) services.AddSingleton<IFeedbackStore>(Store);
             services.AddSingleton<TimeProvider>(new FixedTimeProvider(Now));
             services.AddSingleton<ICardIdSource, SequentialCardIdSource>();
         });

@@ -16,6 +16,12 @@ public sealed class WholeWordsTests
     [InlineData("tocilizumab-aazg", "tocilizumab", true)]
     [InlineData("", "tocilizumab", false)]
     [InlineData(null, "tocilizumab", false)]
+    // allergy substances against drug names (the anaphylaxis screen, CRS-SPEC §9.21)
+    [InlineData("Amoxicillin-Clavulanate", "amoxicillin", true)]
+    [InlineData("Amoxicillin/Clavulanate", "amoxicillin clavulanate", true)]
+    [InlineData("penicillin G potassium", "Penicillin  G", true)]
+    [InlineData("abc", "", false)]
+    [InlineData("abc", "---", false)]
     public void Contains_IsWholeWordAndCaseInsensitive(string? text, string phrase, bool expected) =>
         Assert.Equal(expected, WholeWords.Contains(text, phrase));
 
