@@ -101,6 +101,7 @@ internal static class CdsHooksHostExtensions
             .AddResilienceHandler("fhir-server", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<FhirServerOptions>>().Value;
+                var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
                 if (options.MaxRetries > 0)
                 {
                     pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -112,12 +113,25 @@ internal static class CdsHooksHostExtensions
                         ShouldRetryAfterHeader = false,
                         ShouldHandle = args => ValueTask.FromResult(
                             args.Context.GetRequestMessage()?.Method == HttpMethod.Get
-                            && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                            && HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                            && !AsksToWaitPast(args.Outcome.Result, options.Budget, time)),
                     });
                 }
                 pipeline.AddTimeout(options.Timeout);
             });
         return services;
+    }
+
+    /// <summary>
+    /// True when a throttled FHIR server (429/503 with Retry-After) asks to be left alone for at least the whole FHIR
+    /// budget: asking again at once only adds load to a server that said it is overloaded, for an answer that cannot
+    /// come in time. (A shorter Retry-After is not waited for either: the jittered back-off stays within the budget.)
+    /// </summary>
+    internal static bool AsksToWaitPast(HttpResponseMessage? response, TimeSpan budget, TimeProvider time)
+    {
+        if (response?.Headers.RetryAfter is not { } retryAfter) return false;
+        var wait = retryAfter.Delta ?? (retryAfter.Date - time.GetUtcNow());
+        return wait >= budget;
     }
 
     /// <summary>The error contract for everything the endpoints do not answer themselves (500, empty 404/405).</summary>
