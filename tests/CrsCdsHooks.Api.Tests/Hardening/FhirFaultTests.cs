@@ -35,11 +35,13 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
 
     private readonly WireMockServer _fhir = Start();
     private readonly WireMockServer _elsewhere = Start();
+    private readonly TrickleServer _trickle = new();
 
     public void Dispose()
     {
         _fhir.Stop();
         _elsewhere.Stop();
+        _trickle.Dispose();
     }
 
     /// <summary>What one fault does to the key the service queries, and what the answer must then say.</summary>
@@ -59,6 +61,7 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
         new("a page over the body limit (11 MB)", (s, p) => s.Given(Any(p)).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/fhir+json").WithBody(OversizedBundle())), "larger than"),
         new("a redirect to another host", (s, p) => s.Given(Any(p)).RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", Origin(_elsewhere) + "/fhir/Observation")), "HTTP 302"),
         new("a closed port", (_, _) => { }, "connection failed"),
+        new("headers at once, then a body that trickles in", (_, _) => { }, "no answer within the FHIR time budget"),
         new("a paging loop", (s, p) =>
         {
             s.Given(Request.Create().WithPath($"/{p}/fhir/Observation").UsingGet()).RespondWith(Ok(BundleWithNext($"{Origin(s)}/{p}/fhir/page/2", Reading("p1"))));
@@ -93,7 +96,12 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
             var fault = faults[i];
             var prefix = $"s{i}";
             fault.Arrange(_fhir, prefix);
-            var baseUrl = fault.Name == "a closed port" ? $"http://127.0.0.1:{closedPort}/fhir" : $"{Origin(_fhir)}/{prefix}/fhir";
+            var baseUrl = fault.Name switch
+            {
+                "a closed port" => $"http://127.0.0.1:{closedPort}/fhir",
+                "headers at once, then a body that trickles in" => $"http://127.0.0.1:{_trickle.Port}/fhir",
+                _ => $"{Origin(_fhir)}/{prefix}/fhir",
+            };
             foreach (var (key, critical) in new[] { ("vitalSigns", true), ("laboratory", false) })
             {
                 var request = PatientView(baseUrl, AccessToken).WithoutPrefetch(key);
@@ -174,6 +182,71 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
     {
         var entries = string.Join(",", Enumerable.Range(0, 100_000).Select(i => $"{{\"resource\":{{\"resourceType\":\"Observation\",\"id\":\"o{i}\"}}}}"));
         return $"{{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{entries}]}}";
+    }
+
+    /// <summary>
+    /// A FHIR server that sends its status and headers at once and then one byte of body every 100 ms: the per-attempt
+    /// timeout ends with the headers, so only the budget can stop the read.
+    /// </summary>
+    private sealed class TrickleServer : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+
+        public TrickleServer()
+        {
+            _listener.Start();
+            _ = Task.Run(AcceptAsync);
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            _stop.Dispose();
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+                _ = Task.Run(() => TrickleAsync(client));
+            }
+        }
+
+        private async Task TrickleAsync(TcpClient client)
+        {
+            using (client)
+            {
+                try
+                {
+                    var stream = client.GetStream();
+                    var buffer = new byte[8192];
+                    _ = await stream.ReadAsync(buffer, _stop.Token); // the request (a GET fits one read; its content does not matter)
+                    await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: 100000\r\n\r\n{"u8.ToArray(), _stop.Token);
+                    for (var i = 0; i < 600; i++)
+                    {
+                        await Task.Delay(100, _stop.Token);
+                        await stream.WriteAsync(" "u8.ToArray(), _stop.Token);
+                    }
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+                {
+                    // the service gave up, or the test ended
+                }
+            }
+        }
     }
 
     private static string Clip(string text) => text.Length <= 300 ? text : text[..300] + "…";
