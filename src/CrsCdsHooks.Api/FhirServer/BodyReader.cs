@@ -17,14 +17,21 @@ internal static class BodyReader
     public static long? FirstUndecodableEscape(ReadOnlySpan<byte> json, int maxDepth)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
+        char[]? text = null; // escaped strings are rare (narratives): unescaped into one pooled buffer, never allocated
         try
         {
             while (reader.Read())
             {
                 if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
+                var length = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length; // ≥ the unescaped chars
+                if (text is null || text.Length < length)
+                {
+                    if (text is not null) ArrayPool<char>.Shared.Return(text);
+                    text = ArrayPool<char>.Shared.Rent(length);
+                }
                 try
                 {
-                    _ = reader.GetString();
+                    _ = reader.CopyString(text);
                 }
                 catch (InvalidOperationException)
                 {
@@ -35,6 +42,10 @@ internal static class BodyReader
         catch (JsonException)
         {
             // Not well-formed: the parser reports that itself.
+        }
+        finally
+        {
+            if (text is not null) ArrayPool<char>.Shared.Return(text);
         }
         return null;
     }
