@@ -26,7 +26,7 @@ internal static class CdsHooksHostExtensions
 {
     /// <summary>
     /// Binds and validates every <c>CdsHooks:*</c> options class at start-up (a bad value stops the service with a
-    /// message naming the key): Limits, Fhir, Cors, Storage (patient hash salt), the client FHIR server lists, and
+    /// message naming the key): Limits, Fhir, RateLimit, Cors, Storage (patient hash salt), the client FHIR server lists, and
     /// the clinical options of <c>CdsHooks:Grading</c> (validated by the core's own rules).
     /// </summary>
     public static IServiceCollection AddCdsHooksOptions(this IServiceCollection services)
@@ -34,6 +34,7 @@ internal static class CdsHooksHostExtensions
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FhirServerOptions>().BindConfiguration(FhirServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<FhirServerOptions>, FhirServerOptionsValidator>();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CrossOriginOptions>().BindConfiguration(CrossOriginOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<CrossOriginOptions>, CrossOriginOptionsValidator>();
         services.AddOptions<FhirServerAllowList>().Configure<IConfiguration>(FhirServerAllowList.Bind).ValidateOnStart();
@@ -57,6 +58,7 @@ internal static class CdsHooksHostExtensions
                 if (origins.Value.AllowsAnyOrigin) policy.AllowAnyOrigin();
                 else policy.WithOrigins(origins.Value.AllowedOrigins.Select(o => o.Trim()).ToArray());
                 policy.WithHeaders("Authorization", "Content-Type").WithMethods("GET", "POST", "OPTIONS");
+                policy.WithExposedHeaders("Retry-After"); // a browser client may read when to retry after a 429
             });
         });
         return services;
@@ -99,6 +101,7 @@ internal static class CdsHooksHostExtensions
             .AddResilienceHandler("fhir-server", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<FhirServerOptions>>().Value;
+                var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
                 if (options.MaxRetries > 0)
                 {
                     pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -110,7 +113,8 @@ internal static class CdsHooksHostExtensions
                         ShouldRetryAfterHeader = false,
                         ShouldHandle = args => ValueTask.FromResult(
                             args.Context.GetRequestMessage()?.Method == HttpMethod.Get
-                            && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                            && HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                            && !AsksToWaitPast(args.Outcome.Result, options.Budget, time)),
                     });
                 }
                 pipeline.AddTimeout(options.Timeout);
@@ -118,16 +122,30 @@ internal static class CdsHooksHostExtensions
         return services;
     }
 
+    /// <summary>
+    /// True when a throttled FHIR server (429/503 with Retry-After) asks to be left alone for at least the whole FHIR
+    /// budget: asking again at once only adds load to a server that said it is overloaded, for an answer that cannot
+    /// come in time. (A shorter Retry-After is not waited for either: the jittered back-off stays within the budget.)
+    /// </summary>
+    internal static bool AsksToWaitPast(HttpResponseMessage? response, TimeSpan budget, TimeProvider time)
+    {
+        if (response?.Headers.RetryAfter is not { } retryAfter) return false;
+        var wait = retryAfter.Delta ?? (retryAfter.Date - time.GetUtcNow());
+        return wait >= budget;
+    }
+
     /// <summary>The error contract for everything the endpoints do not answer themselves (500, empty 404/405).</summary>
     public static IApplicationBuilder UseCdsHooksErrors(this IApplicationBuilder app) => app.UseMiddleware<ErrorHandlingMiddleware>();
 
     /// <summary>
-    /// Every CDS Hooks route under <c>/cds-services</c>: discovery, service calls, feedback. Returns the group so that
+    /// Every CDS Hooks route under <c>/cds-services</c>: discovery, service calls, feedback, each rate-limited per CDS
+    /// client (<c>CdsHooks:RateLimit</c>). Returns the group so that
     /// conventions for all of them (e.g. <c>RequireAuthorization</c> for the CDS client JWT) can be added in one place.
     /// </summary>
     public static RouteGroupBuilder MapCdsHooks(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/cds-services");
+        group.RequireRateLimiting(RateLimiting.CdsRateLimiting.PolicyName);
         group.MapCdsDiscovery();
         // Service calls and feedback carry the CDS client's JWT (required in Production, validated whenever
         // presented); discovery holds no patient data and stays open so EHR administrators can read it.

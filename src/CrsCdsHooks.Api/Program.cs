@@ -3,6 +3,7 @@ using CrsCdsHooks.Api.Auth;
 using CrsCdsHooks.Api.Storage;
 using CrsCdsHooks.Api.Endpoints;
 using CrsCdsHooks.Api.OpenApi;
+using CrsCdsHooks.Api.RateLimiting;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +11,7 @@ builder.AddCdsClientTrust();                            // CDS client JWTs (CDS-
 builder.Services.AddCdsStorage(builder.Configuration);   // SQLite feedback + card audit (before the host services)
 builder.Services.AddCdsHooksOptions();
 builder.Services.AddCdsHooksCors();
+builder.Services.AddCdsRateLimiting();                   // per CDS client (JWT iss, else address): CdsHooks:RateLimit
 builder.Services.AddCdsHooksServices();
 builder.Services.AddFhirServerClient();
 builder.Services.AddCdsHooksSwagger();
@@ -18,6 +20,7 @@ var app = builder.Build();
 
 app.UseCors();
 app.UseCdsHooksErrors();
+app.UseCdsRateLimiting();   // after the error contract (its 429 is an OperationOutcome), before authorization
 app.UseCdsClientTrust();
 app.UseCdsHooksSwagger();
 

@@ -82,18 +82,36 @@ internal static partial class CdsServiceRequestReader
         return false;
     }
 
-    /// <summary>How many resources the prefetch carries (a Bundle counts its entries).</summary>
+    /// <summary>How many resources the prefetch carries (a Bundle counts its entries, and a Bundle inside one its own).</summary>
     public static int CountPrefetchResources(CdsServiceRequest request)
     {
         var count = 0;
         foreach (var value in request.Prefetch?.Values ?? [])
         {
-            if (value.ValueKind != JsonValueKind.Object) continue;
-            count += value.TryGetProperty("entry", out var entries) && entries.ValueKind == JsonValueKind.Array
-                ? entries.GetArrayLength()
-                : 1;
+            if (value.ValueKind == JsonValueKind.Object) count += CountResources(value);
         }
         return count;
+    }
+
+    /// <summary>
+    /// The resources one JSON value stands for: 1, or for a Bundle the resources of its entries (an entry without one
+    /// counts 1; an empty Bundle 1), nested Bundles included as deep as the core reads them, so none can hide resources
+    /// from the limits.
+    /// </summary>
+    public static int CountResources(JsonElement value, int depth = 0)
+    {
+        if (depth > 4 || value.ValueKind != JsonValueKind.Object
+            || !value.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array
+            || !value.TryGetProperty("resourceType", out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("Bundle"))
+            return 1;
+        var count = 0;
+        foreach (var entry in entries.EnumerateArray())
+        {
+            count = checked(count + (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("resource", out var resource)
+                ? CountResources(resource, depth + 1)
+                : 1));
+        }
+        return Math.Max(1, count); // an empty Bundle still costs a read: never free, or a million of them would be
     }
 
     private static CdsPatientViewContext? ReadContext(JsonElement root, List<string> errors)

@@ -22,18 +22,20 @@ internal static class CdsServiceEndpoints
                 + "with fhirAuthorization's bearer token). The request extension \"crsCdsHooks.primarySystem\" "
                 + "(\"astct2019\" | \"lee2014\" | \"ctcae5\") overrides the primary grading system for this call. Errors are FHIR "
                 + "OperationOutcomes: 400 invalid request, 403 fhirServer not allowed, 404 unknown service, 412 patient, vital signs "
-                + "or medication administrations cannot be obtained, 413 body or prefetch too large, 415 not JSON, 500 unexpected "
-                + "failure (the hookInstance is the correlation id), 503 request timeout. 401 (empty body) when a required JWT is "
-                + "missing or invalid.")
+                + "or medication administrations cannot be obtained, 408 body not received within the request timeout, 413 body or prefetch too large, 415 not JSON, 500 unexpected "
+                + "failure (the hookInstance is the correlation id), 503 request timeout, 429 too many calls from this client "
+                + "(Retry-After). 401 (empty body) when a required JWT is missing or invalid.")
             .WithTags("CDS Hooks")
             .Accepts<CdsServiceRequest>("application/json")
             .ProducesFhirOutcome(
                 StatusCodes.Status400BadRequest,
                 StatusCodes.Status403Forbidden,
                 StatusCodes.Status404NotFound,
+                StatusCodes.Status408RequestTimeout,
                 StatusCodes.Status412PreconditionFailed,
                 StatusCodes.Status413PayloadTooLarge,
                 StatusCodes.Status415UnsupportedMediaType,
+                StatusCodes.Status429TooManyRequests,
                 StatusCodes.Status500InternalServerError,
                 StatusCodes.Status503ServiceUnavailable);
     }

@@ -23,8 +23,10 @@ internal static class FeedbackEndpoints
             .ProducesFhirOutcome(
                 StatusCodes.Status400BadRequest,
                 StatusCodes.Status404NotFound,
+                StatusCodes.Status408RequestTimeout,
                 StatusCodes.Status413PayloadTooLarge,
                 StatusCodes.Status415UnsupportedMediaType,
+                StatusCodes.Status429TooManyRequests,
                 StatusCodes.Status500InternalServerError);
     }
 

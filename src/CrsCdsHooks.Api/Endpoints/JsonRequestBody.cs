@@ -13,8 +13,8 @@ internal readonly record struct JsonBody(JsonDocument? Document, FhirOutcome? Er
 
 /// <summary>
 /// Reads a POST body as JSON under the configured limits: JSON content type (else 415), at most
-/// <c>CdsHooks:Limits:MaxBodyBytes</c> (else 413), well-formed, no duplicate members, at most
-/// <c>CdsHooks:Limits:MaxJsonDepth</c> deep (else 400). The body is read by hand rather than model-bound so that
+/// <c>CdsHooks:Limits:MaxBodyBytes</c> (else 413), arrived within <c>CdsHooks:Limits:RequestTimeout</c> (else 408),
+/// UTF-8, well-formed, no duplicate members, at most <c>CdsHooks:Limits:MaxJsonDepth</c> deep (else 400). The body is read by hand rather than model-bound so that
 /// every failure gets its own status and a sentence that says what to fix.
 /// </summary>
 internal static class JsonRequestBody
@@ -30,16 +30,36 @@ internal static class JsonRequestBody
         if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = max + 1;
 
         ReadOnlyMemory<byte>? bytes;
+        // A client trickling its body just above Kestrel's minimum data rate (240 B/s) would otherwise hold the call
+        // for hours: the body must arrive within the request timeout.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limits.RequestTimeout);
         try
         {
-            bytes = await BodyReader.ReadCappedAsync(request.Body, max, cancellationToken).ConfigureAwait(false);
+            bytes = await BodyReader.ReadCappedAsync(request.Body, max, deadline.Token).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             bytes = null;
         }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return new(null, FhirOutcome.ForStatus(StatusCodes.Status408RequestTimeout,
+                $"The body did not arrive within {limits.RequestTimeout.TotalSeconds:0.#} s (CdsHooks:Limits:RequestTimeout): send it in one go."));
+        }
         if (bytes is null) return new(null, TooLarge(max));
         if (bytes.Value.IsEmpty) return new(null, FhirOutcome.BadRequest(["The body is empty: send the request as a JSON object."]));
+        // JSON text is UTF-8 (RFC 8259 §8.1). The parser does not check the bytes inside strings, and text read from
+        // them later would fail or be silently altered: refuse the body here, saying where.
+        if (BodyReader.FirstInvalidUtf8(bytes.Value.Span) is { } invalidAt)
+            return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON: byte {invalidAt + 1} is not valid UTF-8. Send the request as UTF-8 text."]));
+
+        // Before parsing: the parser itself throws on such a member name while it checks for duplicates.
+        if (BodyReader.FirstUndecodableEscape(bytes.Value.Span, limits.MaxJsonDepth) is { } escapeAt)
+        {
+            var line = bytes.Value.Span[..(int)escapeAt].Count((byte)'\n') + 1;
+            return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON text: the string at byte {escapeAt + 1} (line {line}) escapes an unpaired UTF-16 surrogate (\\uD800–\\uDFFF), which is not Unicode. Send valid Unicode text."]));
+        }
 
         try
         {

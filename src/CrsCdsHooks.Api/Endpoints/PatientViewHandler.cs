@@ -43,7 +43,10 @@ internal sealed class PatientViewHandler(
         var service = CdsServiceCatalog.Find(id);
         if (service is null) return Reject(id, CdsServiceEndpointsText.UnknownService(id));
 
-        var body = await JsonRequestBody.ReadAsync(httpContext.Request, limits.Value, httpContext.RequestAborted).ConfigureAwait(false);
+        // One deadline for the whole call: receiving the body, gathering, evaluating.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
+        timeout.CancelAfter(limits.Value.RequestTimeout);
+        var body = await JsonRequestBody.ReadAsync(httpContext.Request, limits.Value, timeout.Token).ConfigureAwait(false);
         if (body.Error is not null) return Reject(service.Id, body.Error);
         using var document = body.Document!;
 
@@ -65,11 +68,13 @@ internal sealed class PatientViewHandler(
         }
 
         Log.ServiceCalled(logger, request.HookInstance, service.Id, request.Prefetch?.Count ?? 0, request.FhirServer is not null, request.FhirAuthorization is not null);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
-        timeout.CancelAfter(limits.Value.RequestTimeout);
         try
         {
-            return await EvaluateAsync(service, request, timeout.Token).ConfigureAwait(false);
+            // Reading the prefetch and grading are CPU-bound and synchronous (the core cannot be cancelled): run on the
+            // thread pool and stop waiting at the timeout. Abandoned work finishes in the background, bounded by the
+            // body and resource limits; it touches only singletons, never this request's HttpContext.
+            return await Task.Run(() => EvaluateAsync(service, request, timeout.Token), timeout.Token)
+                .WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !httpContext.RequestAborted.IsCancellationRequested)
         {

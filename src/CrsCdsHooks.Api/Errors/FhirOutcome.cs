@@ -86,6 +86,8 @@ public sealed class FhirOutcome : IResult, IStatusCodeHttpResult, IContentTypeHt
             StatusCodes.Status405MethodNotAllowed => OperationOutcome.IssueType.NotSupported,
             StatusCodes.Status403Forbidden => OperationOutcome.IssueType.Forbidden,
             StatusCodes.Status404NotFound => OperationOutcome.IssueType.NotFound,
+            StatusCodes.Status408RequestTimeout => OperationOutcome.IssueType.Timeout,
+            StatusCodes.Status429TooManyRequests => OperationOutcome.IssueType.Throttled,
             >= 500 => OperationOutcome.IssueType.Exception,
             _ => OperationOutcome.IssueType.Processing,
         }, [message], OperationOutcome.IssueSeverity.Error);

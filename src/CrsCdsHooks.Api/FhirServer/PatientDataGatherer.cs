@@ -119,7 +119,7 @@ internal sealed class PatientDataGatherer(
         r.Source = "prefetch";
         if (resourceType != "Bundle")
         {
-            r.Add(value, $"prefetch/{r.Key.Key}");
+            if (r.TryCount()) r.Add(value, $"prefetch/{r.Key.Key}");
             return;
         }
         r.PagesRead = 1;
@@ -183,7 +183,7 @@ internal sealed class PatientDataGatherer(
             if (type == "OperationOutcome") return "the server answered with an OperationOutcome";
             if (type != "Bundle")
             {
-                r.Add(root, $"fhirServer/{r.Key.Key}");
+                if (r.TryCount()) r.Add(root, $"fhirServer/{r.Key.Key}");
                 return null;
             }
             var read = ReadBundle(r, root, $"fhirServer/{r.Key.Key}/page1");
@@ -199,7 +199,7 @@ internal sealed class PatientDataGatherer(
     {
         while (next is not null && !r.Truncated)
         {
-            if (r.Capped || r.Resources.Count >= call.Options.MaxResources)
+            if (r.Capped || r.Read >= call.Options.MaxResources)
             {
                 r.Truncate($"stopped at the cap of {call.Options.MaxResources} resources (CdsHooks:Fhir:MaxResources)");
                 return;
@@ -262,8 +262,13 @@ internal sealed class PatientDataGatherer(
             var i = 0;
             foreach (var entry in entries.EnumerateArray())
             {
+                // Every entry counts toward the cap, usable or not (a page of junk is bounded like a page of data), and
+                // a Bundle in an entry counts the resources it holds.
+                var resource = default(JsonElement);
+                var hasResource = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("resource", out resource);
+                if (!r.TryCount(hasResource ? CdsServiceRequestReader.CountResources(resource) : 1)) break;
                 var at = $"{location}/entry[{i++}]";
-                if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("resource", out var resource))
+                if (!hasResource)
                 {
                     r.Issues.Add(new DataIssue(at, DataIssueReasons.NotValidFhir, "Bundle entry without a resource"));
                     continue;
@@ -328,20 +333,30 @@ internal sealed class PatientDataGatherer(
         public int PagesRead { get; set; }
         public int PagesFetched { get; set; }
         public bool Capped { get; private set; }
+
+        /// <summary>Entries read so far, usable or not (CdsHooks:Fhir:MaxResources caps them).</summary>
+        public int Read { get; private set; }
         public bool Truncated { get; private set; }
         public bool Unobtainable { get; private set; }
         public string? UnobtainableReason { get; private set; }
 
-        public void Add(JsonElement json, string location)
+        /// <summary>Counts one more entry standing for <paramref name="resources"/> resources; false, and capped, when they pass the cap.</summary>
+        public bool TryCount(int resources = 1)
         {
-            if (Resources.Count >= maxResources)
+            if (Read + (long)resources > maxResources)
             {
                 Capped = true;
-                return;
+                return false;
             }
-            var resource = FhirResourceJson.TryRead(json, location, out var issue);
+            Read += resources;
+            return true;
+        }
+
+        public void Add(JsonElement json, string location)
+        {
+            // The collecting overload: a nested Bundle can yield several issues (the single-issue one keeps the first).
+            var resource = FhirResourceJson.TryRead(json, location, Issues);
             if (resource is not null) Resources.Add(resource);
-            if (issue is not null) Issues.Add(issue);
         }
 
         public void Truncate(string detail)
@@ -364,6 +379,7 @@ internal sealed class PatientDataGatherer(
             Issues = other.Issues;
             PagesRead = other.PagesRead;
             Capped = other.Capped;
+            Read = other.Read;
             Truncated = other.Truncated;
         }
     }

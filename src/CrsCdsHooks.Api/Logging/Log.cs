@@ -51,4 +51,7 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Information, "Hook {HookInstance}: client disconnected before the answer")]
     public static partial void ClientDisconnected(ILogger logger, string hookInstance);
+
+    [LoggerMessage(17, LogLevel.Warning, "Call refused with 429: the {Partition}'s rate limit of {PermitLimit} per {WindowSeconds} s was reached")]
+    public static partial void RateLimited(ILogger logger, string partition, int permitLimit, long windowSeconds);
 }

@@ -32,7 +32,7 @@ public sealed class FhirServerOptions
     [Range(1, 1000, ErrorMessage = "CdsHooks:Fhir:MaxPages must be between {1} and {2}.")]
     public int MaxPages { get; set; } = 20;
 
-    /// <summary>Most resources kept per prefetch key (default 5,000); more → data-truncated.</summary>
+    /// <summary>Most entries read per prefetch key, usable or not (default 5,000); more → data-truncated.</summary>
     [Range(1, 100_000, ErrorMessage = "CdsHooks:Fhir:MaxResources must be between {1} and {2}.")]
     public int MaxResources { get; set; } = 5000;
 

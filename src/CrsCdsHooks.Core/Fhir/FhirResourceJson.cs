@@ -78,20 +78,14 @@ public static partial class FhirResourceJson
             issues.Add(new DataIssue(location, DataIssueReasons.NotValidFhir, $"expected a JSON object, found {json.ValueKind}"));
             return null;
         }
-        if (json.TryGetProperty("resourceType", out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("Bundle"))
+        if (IsBundle(json))
             return ReadBundle(json, location, issues);
         return ReadOne(json, location, issues);
     }
 
     /// <summary>"Type/id" from the raw JSON when both are strings, else the location.</summary>
-    public static string DescribeRaw(JsonElement json, string location)
-    {
-        if (json.ValueKind == JsonValueKind.Object
-            && json.TryGetProperty("resourceType", out var t) && t.ValueKind == JsonValueKind.String
-            && json.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
-            return $"{t.GetString()}/{id.GetString()}";
-        return location;
-    }
+    public static string DescribeRaw(JsonElement json, string location) =>
+        String(json, "resourceType") is { } type && String(json, "id") is { } id ? $"{type}/{id}" : location;
 
     /// <summary>True when an error at <paramref name="instancePath"/> makes the resource unusable (see the remarks).</summary>
     internal static bool IsCritical(string? instancePath)
@@ -204,6 +198,7 @@ public static partial class FhirResourceJson
         var bundle = new Bundle();
         if (String(json, "id") is { } id) bundle.Id = id;
         if (String(json, "type") is { } type && EnumUtility.ParseLiteral<Bundle.BundleType>(type) is { } bundleType) bundle.Type = bundleType;
+        else issues.Add(new DataIssue(DescribeRaw(json, location), DataIssueReasons.NotValidFhir, "a Bundle without a valid type (required); its entries are read"));
         if (json.TryGetProperty("total", out var total) && total.ValueKind == JsonValueKind.Number && total.TryGetInt32(out var count) && count >= 0)
             bundle.Total = count;
         if (json.TryGetProperty("link", out var links) && links.ValueKind == JsonValueKind.Array)
@@ -241,10 +236,36 @@ public static partial class FhirResourceJson
         _ => null,
     };
 
-    private static string? String(JsonElement json, string property) =>
-        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
+    /// <summary>
+    /// A string member, or null. Also null for text that is not Unicode (an escaped unpaired surrogate such as
+    /// "\uD800" in the value or in any member name, which System.Text.Json refuses with an exception): this reader
+    /// never throws.
+    /// </summary>
+    private static string? String(JsonElement json, string property)
+    {
+        try
+        {
+            return json.ValueKind == JsonValueKind.Object && json.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsBundle(JsonElement json)
+    {
+        try
+        {
+            return json.TryGetProperty("resourceType", out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("Bundle");
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // text that is not Unicode (see String): read as a resource, which reports it
+        }
+    }
 
     /// <summary>Firely's message without the literals it quotes (they may be free text: no PHI in details), cut to 200 characters.</summary>
     private static string Truncate(string s)

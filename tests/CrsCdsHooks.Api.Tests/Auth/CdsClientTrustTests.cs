@@ -33,6 +33,10 @@ public sealed class CdsClientTrustTests : IAsyncLifetime
     {
         _jwks = WireMockServer.Start();
         ServeJwks(TestKey.Jwks(Ec));
+        // A cold WireMock can take longer than the 500 ms JWKS timeout to answer its first request on a loaded
+        // machine, which refused the first token of a test now and then: warm it up, then forget the request.
+        using (var warm = new HttpClient()) (await warm.GetAsync(new Uri(_jwks.Url + JwksPath))).Dispose();
+        _jwks.ResetLogEntries();
         _host = await StartAsync("Production", Settings());
     }
 

@@ -39,6 +39,11 @@ public sealed class OptionsValidationTests
     [InlineData("CdsHooks:Fhir:MaxPages", "0")]
     [InlineData("CdsHooks:Fhir:MaxResources", "-1")]
     [InlineData("CdsHooks:Fhir:MaxRetries", "9")]
+    // RateLimitOptions
+    [InlineData("CdsHooks:RateLimit:PermitLimit", "0")]
+    [InlineData("CdsHooks:RateLimit:Window", "00:00:00")]
+    [InlineData("CdsHooks:RateLimit:Window", "1.00:00:00")]
+    [InlineData("CdsHooks:RateLimit:Enabled", "sometimes")]
     // CrossOriginOptions
     [InlineData("CdsHooks:Cors:AllowedOrigins:0", "https://sandbox.cds-hooks.org/")]
     [InlineData("CdsHooks:Cors:AllowedOrigins:0", "sandbox.cds-hooks.org")]

@@ -303,14 +303,15 @@ public sealed class SqliteFeedbackStoreTests : IDisposable
         string first;
         using (SqliteFeedbackStore store = Open())
         {
-            first = await store.HashAsync("Patient/123", CancellationToken.None);
-            Assert.NotEqual(first, await store.HashAsync("Patient/124", CancellationToken.None));
-            Assert.DoesNotContain("123", first, StringComparison.Ordinal);
-            Assert.NotEqual(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("Patient/123"))), first);
+            // An id that is not hex: with a random salt a 64-digit hash contains "123" about once in 70 runs.
+            first = await store.HashAsync("Patient/mrn-4711", CancellationToken.None);
+            Assert.NotEqual(first, await store.HashAsync("Patient/mrn-4712", CancellationToken.None));
+            Assert.DoesNotContain("mrn-4711", first, StringComparison.Ordinal);
+            Assert.NotEqual(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("Patient/mrn-4711"))), first);
         }
 
         using SqliteFeedbackStore reopened = Open();
-        Assert.Equal(first, await reopened.HashAsync("Patient/123", CancellationToken.None));
+        Assert.Equal(first, await reopened.HashAsync("Patient/mrn-4711", CancellationToken.None));
         Assert.Matches("^[0-9a-f]{64}$", first);
     }
 

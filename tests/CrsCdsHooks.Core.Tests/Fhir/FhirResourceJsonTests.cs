@@ -81,6 +81,56 @@ public sealed class FhirResourceJsonTests
         Assert.Equal(DataIssueReasons.NotValidFhir, issue!.Reason);
     }
 
+    [Theory]
+    [InlineData("\"id\":\"t1\"", "\"id\":\"\\uD800\"")]
+    [InlineData("\"resourceType\":\"Observation\"", "\"resourceType\":\"\\uDFFF\"")]
+    [InlineData("\"status\":\"final\"", "\"status\":\"\\uDC00final\"")]
+    [InlineData("\"status\":\"final\"", "\"\\uD800\":1,\"status\":\"final\"")]
+    public void TryRead_TextThatIsNotUnicode_IsNotValidFhirAndNeverThrows(string replace, string by)
+    {
+        Assert.Null(Read(With(replace, by), out var issue));
+        Assert.Equal(DataIssueReasons.NotValidFhir, issue!.Reason);
+    }
+
+    [Fact]
+    public void TryRead_BundleWithTextThatIsNotUnicode_NeverThrows()
+    {
+        using var document = JsonDocument.Parse($$"""{"resourceType":"Bundle","id":"\uD800","type":"searchset","link":[{"relation":"next","url":"\uD800"}],"entry":[{"fullUrl":"\uDFFF","resource":{{Temperature}}}]}""");
+
+        var bundle = Assert.IsType<Bundle>(FhirResourceJson.TryRead(document.RootElement, "prefetch/vitalSigns", new List<DataIssue>()));
+
+        Assert.Single(bundle.Entry);
+        Assert.Empty(bundle.Link);
+    }
+
+    [Theory]
+    [InlineData(",\"type\":\"searchset\"", "")]
+    [InlineData("\"searchset\"", "\"search-set\"")]
+    [InlineData("\"searchset\"", "7")]
+    public void TryRead_BundleWithoutAValidType_IsReportedAndItsEntriesStillRead(string replace, string by)
+    {
+        using var document = JsonDocument.Parse($$"""{"resourceType":"Bundle","id":"b1","type":"searchset","entry":[{"resource":{{Temperature}}}]}""".Replace(replace, by, StringComparison.Ordinal));
+        var issues = new List<DataIssue>();
+
+        var bundle = Assert.IsType<Bundle>(FhirResourceJson.TryRead(document.RootElement, "prefetch/vitalSigns/entry[3]", issues));
+
+        Assert.Single(bundle.Entry);
+        var issue = Assert.Single(issues);
+        Assert.Equal(("Bundle/b1", DataIssueReasons.NotValidFhir), (issue.Resource, issue.Reason));
+    }
+
+    [Fact]
+    public void TryRead_ResourceMislabelledBundle_IsReportedNotSilentlyEmpty()
+    {
+        using var document = JsonDocument.Parse(With("\"resourceType\":\"Observation\"", "\"resourceType\":\"Bundle\""));
+        var issues = new List<DataIssue>();
+
+        var bundle = Assert.IsType<Bundle>(FhirResourceJson.TryRead(document.RootElement, "prefetch/vitalSigns/entry[3]", issues));
+
+        Assert.Empty(bundle.Entry);
+        Assert.Equal("Bundle/t1", Assert.Single(issues).Resource);
+    }
+
     [Fact]
     public void TryRead_Bundle_ReadsEntryByEntryAndKeepsTheLinks()
     {

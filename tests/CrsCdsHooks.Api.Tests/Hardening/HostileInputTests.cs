@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+using CrsCdsHooks.Api.Tests.FhirServer;
+using CrsCdsHooks.Api.Tests.Infrastructure;
+using CrsCdsHooks.Core;
+
+using Xunit.Abstractions;
+
+namespace CrsCdsHooks.Api.Tests.Hardening;
+
+/// <summary>
+/// The service meets the hostile corpus (<see cref="HostileCorpus"/>) through Kestrel with the real clinical core:
+/// never a 5xx, every 4xx is an OperationOutcome that names what is wrong, every 200 used or reported each resource
+/// that was damaged (nothing silently lost), no call takes longer than the request timeout, a 100 MB body is refused
+/// without being read whole, and the process's resident memory stays within a bound.
+/// </summary>
+[Collection(nameof(RunsAlone))]
+public sealed class HostileInputTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// Most bytes a 100 MB body may make this process allocate (service and test client together): about three times
+    /// the 10 MiB body limit, so no such body is ever held whole.
+    /// </summary>
+    private const long HugeBodyAllocationBoundBytes = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// Growth of the test process's resident memory (service and client together) over the corpus: what a container
+    /// limit sees. It includes the runtime's pooled buffers and the garbage the 6.5 MB Bundle's parse leaves before a
+    /// collection, which depend on the machine (the GC's budgets follow the CPU caches): a sanity bound with room for
+    /// that. The proof that no 100 MB body is held is the allocation bound above.
+    /// </summary>
+    private const long ResidentGrowthBoundBytes = 768L * 1024 * 1024;
+
+    private static readonly TimeSpan CallBound = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task HostileCorpus_NeverA5xx_Every4xxSaysWhatIsWrong_Every200AccountsForWhatItIgnored()
+    {
+        var count = 0;
+        using var host = new HardeningHost();
+        using var client = host.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(60);
+
+        var baselines = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, request) in HostileCorpus.Samples)
+        {
+            using var content = new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json");
+            using var response = await client.PostAsync(new Uri(ApiHost.ServicePath, UriKind.Relative), content);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(host.Evaluations.TryDequeue(out var evaluation));
+            baselines[name] = TimelineText(evaluation);
+        }
+
+        var allocations = new List<(long Bytes, string Name)>();
+        var hugeBodies = new List<(long Allocated, long Sent)>();
+        using var memory = MemorySampler.Start();
+        var failures = new List<string>();
+        var statuses = new SortedDictionary<int, int>();
+        var perClass = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var accounted = 0;
+        var slowest = TimeSpan.Zero;
+        var slowestName = "";
+        foreach (var hostile in HostileCorpus.All()) // generated one at a time: the corpus is never held whole
+        {
+            count++;
+            perClass[hostile.Class] = perClass.GetValueOrDefault(hostile.Class) + 1;
+            host.Evaluations.Clear();
+            using var content = hostile.Content();
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
+            var clock = Stopwatch.StartNew();
+            int status;
+            string body;
+            string? mediaType;
+            try
+            {
+                if (hostile.Generated is { } generated)
+                {
+                    var raw = await RawHttp.PostGeneratedAsync(client.BaseAddress!, hostile.Path, generated.Length, generated.Chunked, TimeSpan.FromSeconds(60));
+                    (status, body, mediaType) = (raw.Status, raw.Body, raw.ContentType.Split(';')[0]);
+                    if (raw.BodyBytesSent >= generated.Length) failures.Add($"{hostile}: the server read the whole {generated.Length} bytes before answering");
+                    var taken = GC.GetTotalAllocatedBytes() - allocatedBefore;
+                    if (taken >= HugeBodyAllocationBoundBytes) failures.Add($"{hostile}: allocated {taken / (1024 * 1024)} MB");
+                    hugeBodies.Add((taken, raw.BodyBytesSent));
+                }
+                else
+                {
+                    using var response = await client.PostAsync(new Uri(hostile.Path, UriKind.Relative), content);
+                    body = await response.Content.ReadAsStringAsync();
+                    status = (int)response.StatusCode;
+                    mediaType = response.Content.Headers.ContentType?.MediaType;
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                failures.Add($"{hostile}: no answer ({ex.Message})");
+                continue;
+            }
+            clock.Stop();
+            allocations.Add((GC.GetTotalAllocatedBytes() - allocatedBefore, hostile.ToString()));
+            if (clock.Elapsed > slowest) (slowest, slowestName) = (clock.Elapsed, hostile.ToString());
+            statuses[status] = statuses.GetValueOrDefault(status) + 1;
+
+            var problem = Check(hostile, status, mediaType, body, host, baselines, ref accounted);
+            if (clock.Elapsed > CallBound) problem ??= $"took {clock.ElapsedMilliseconds} ms";
+            if (problem is not null) failures.Add($"{hostile}: {problem}");
+        }
+        var peak = memory.PeakGrowthBytes;
+        var (maxAllocated, maxAllocatedName) = allocations.MaxBy(a => a.Bytes);
+
+        var fiveXx = statuses.Where(s => s.Key >= 500).Sum(s => s.Value);
+        Assert.True(count >= 500, $"only {count} hostile requests");
+        var summary = $"{count} hostile requests: {fiveXx} x 5xx; "
+            + string.Join(", ", statuses.Select(s => $"{s.Value} x {s.Key}"))
+            + $"; every 4xx an OperationOutcome naming the problem; {accounted} damaged resources used or reported, 0 silently dropped"
+            + $"; slowest {slowest.TotalMilliseconds:0} ms ({slowestName})"
+            + $"; 100 MB bodies: 413 after at most {hugeBodies.Max(h => h.Sent) / (1024 * 1024)} MB sent, at most {hugeBodies.Max(h => h.Allocated) / (1024 * 1024)} MB allocated (bound {HugeBodyAllocationBoundBytes / (1024 * 1024)} MB)"
+            + $"; most allocated by one request {maxAllocated / (1024 * 1024)} MB ({maxAllocatedName})"
+            + $"; process resident memory +{peak / (1024 * 1024)} MB at its peak (bound {ResidentGrowthBoundBytes / (1024 * 1024)} MB; peak {memory.PeakBytes / (1024 * 1024)} MB)";
+        output.WriteLine(summary);
+        output.WriteLine("classes: " + string.Join(", ", perClass.Select(c => $"{c.Key} {c.Value}")));
+        output.WriteLine("slowest: " + slowestName);
+        foreach (var (bytes, name) in allocations.OrderByDescending(a => a.Bytes).Take(8)) output.WriteLine($"allocated {bytes / (1024 * 1024)} MB: {name}");
+        foreach (var failure in failures.Take(60)) output.WriteLine(failure);
+        Assert.True(failures.Count == 0, $"{failures.Count} of {count} hostile requests failed:\n" + string.Join("\n", failures.Take(40)));
+        Assert.True(peak < ResidentGrowthBoundBytes, $"the process grew by {peak / (1024 * 1024)} MB resident");
+        ReliabilityFigures.Record("1 hostile input", summary + "; classes: " + string.Join(", ", perClass.Select(c => $"{c.Key} {c.Value}")));
+    }
+
+    private static string? Check(HostileCase hostile, int status, string? mediaType, string body, HardeningHost host, Dictionary<string, string> baselines, ref int accounted)
+    {
+        if (status >= 500) return $"{status}: {Clip(body)}";
+        if (status == 400 && hostile.BareHttpError && body.Length == 0) return null;
+        if (status >= 400)
+        {
+            if (mediaType != "application/fhir+json") return $"{status} with media type {mediaType}: {Clip(body)}";
+            string texts;
+            try
+            {
+                using var json = JsonDocument.Parse(body);
+                if (json.RootElement.GetProperty("resourceType").GetString() != "OperationOutcome") return $"{status} without an OperationOutcome";
+                texts = string.Join(" | ", json.RootElement.GetProperty("issue").EnumerateArray().Select(i => i.GetProperty("details").GetProperty("text").GetString()));
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                return $"{status} with a body that is not an OperationOutcome: {Clip(body)}";
+            }
+            if (string.IsNullOrWhiteSpace(texts)) return $"{status} with an OperationOutcome that says nothing";
+            if (texts.Contains("   at ", StringComparison.Ordinal)) return $"{status} with a stack trace";
+            if (hostile.Field is not null && !texts.Contains(hostile.Field, StringComparison.OrdinalIgnoreCase))
+                return $"{status} does not name {hostile.Field}: {Clip(texts)}";
+            return null;
+        }
+        if (status != 200) return $"unexpected {status}";
+        if (hostile.Field is not null) return $"200, but the request is wrong in {hostile.Field}";
+        if (hostile.Path == HostileCorpus.FeedbackPath) return null;
+
+        JsonNode? answer;
+        try
+        {
+            answer = JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return "200 with a body that is not JSON";
+        }
+        if (answer?["cards"] is not JsonArray cards) return "200 without cards";
+        if (hostile.Resource is not { } damaged) return null;
+
+        // The damaged resource must be used (it appears in the timeline) or reported (an issue names it): never lost.
+        if (!host.Evaluations.TryDequeue(out var evaluation)) return "200 without an evaluation";
+        var before = baselines[damaged.Sample];
+        if (!Mentions(before, damaged)) return null; // not accounted for even undamaged: reported separately by the core's own tests
+        var after = TimelineText(evaluation);
+        if (!Mentions(after, damaged)) return $"{damaged.Id} was silently dropped: neither used nor reported";
+        accounted++;
+        var issue = evaluation.Timeline.Issues.FirstOrDefault(i => i.Resource.Contains(damaged.Id, StringComparison.Ordinal) || i.Resource == damaged.Location);
+        if (issue is not null && cards.Count > 0 && !Strings(answer).Any(s => s.Contains(issue.Resource, StringComparison.Ordinal)))
+            return $"{issue.Resource} is a data issue ({issue.Reason}) but the cards do not list it";
+        return null;
+    }
+
+    private static bool Mentions(string timeline, DamagedResource damaged) =>
+        timeline.Contains(damaged.Id, StringComparison.Ordinal) || timeline.Contains(damaged.Location, StringComparison.Ordinal)
+        || (damaged.IdDamaged && timeline.Contains("(no id)#", StringComparison.Ordinal)); // the reader names a resource without an id by its position
+
+    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => Strings(p.Value)),
+        JsonArray a => a.SelectMany(Strings),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
+        _ => [],
+    };
+
+    private static readonly JsonSerializerOptions TimelineJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string TimelineText(CrsEvaluation evaluation) => JsonSerializer.Serialize(evaluation.Timeline, TimelineJson);
+
+    private static string Clip(string text) => text.Length <= 300 ? text : text[..300] + "…";
+}
+
+/// <summary>
+/// Samples the process's resident memory (what an operator's container limit sees) every few milliseconds and
+/// keeps the peak growth over the start.
+/// </summary>
+internal sealed class MemorySampler : IDisposable
+{
+    private readonly long _start;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private long _peak;
+
+    private MemorySampler()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        _start = Environment.WorkingSet;
+        _peak = _start;
+        _loop = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var now = Environment.WorkingSet;
+                if (now > Interlocked.Read(ref _peak)) Interlocked.Exchange(ref _peak, now);
+                try
+                {
+                    await Task.Delay(5, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        });
+    }
+
+    public long PeakGrowthBytes => Math.Max(0, Interlocked.Read(ref _peak) - _start);
+
+    public long PeakBytes => Interlocked.Read(ref _peak);
+
+    public static MemorySampler Start() => new();
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _loop.Wait();
+        _stop.Dispose();
+    }
+}
