@@ -66,11 +66,20 @@ internal static class FhirValues
     /// The LOINC codes of a concept. A coding without a system counts when its code has the LOINC shape
     /// ("8310-5") [operational: EHR feeds sometimes drop the system].
     /// </summary>
-    public static IEnumerable<string> LoincCodes(CodeableConcept? concept) =>
-        Codings(concept)
-            .Where(c => System(c) is var s && (s == CodeSystems.Loinc || (s is null && LooksLikeLoinc(Code(c)))))
-            .Select(Code)
-            .OfType<string>();
+    /// <remarks>A plain loop, not a LINQ chain: the reader asks this several times per Observation.</remarks>
+    public static IReadOnlyList<string> LoincCodes(CodeableConcept? concept)
+    {
+        if (concept is null || concept.Coding.Count == 0) return [];
+        List<string>? codes = null;
+        foreach (var coding in concept.Coding)
+        {
+            if (coding is null) continue;
+            var system = System(coding);
+            if (system != CodeSystems.Loinc && (system is not null || !LooksLikeLoinc(Code(coding)))) continue;
+            if (Code(coding) is { } code) (codes ??= new List<string>(2)).Add(code);
+        }
+        return codes ?? (IReadOnlyList<string>)[];
+    }
 
     /// <summary>True when a concept carries <paramref name="loinc"/>.</summary>
     public static bool HasLoinc(CodeableConcept? concept, string loinc) => LoincCodes(concept).Contains(loinc, StringComparer.Ordinal);
