@@ -29,32 +29,35 @@ internal static class JsonRequestBody
         var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = max + 1;
 
-        ReadOnlyMemory<byte>? bytes;
-        try
-        {
-            bytes = await BodyReader.ReadCappedAsync(request.Body, max, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            bytes = null;
-        }
-        if (bytes is null) return new(null, TooLarge(max));
-        if (bytes.Value.IsEmpty) return new(null, FhirOutcome.BadRequest(["The body is empty: send the request as a JSON object."]));
-
+        JsonDocument? document;
+        BodyReadOutcome outcome;
+        JsonException? invalid;
         try
         {
             var options = new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth, AllowDuplicateProperties = false };
-            return new(JsonDocument.Parse(bytes.Value, options), null);
+            (document, outcome, invalid) = await BodyReader.ParseCappedAsync(request.Body, max, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (JsonException ex)
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
-            var hint = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
-                ? $"nesting deeper than {limits.MaxJsonDepth} levels (CdsHooks:Limits:MaxJsonDepth)"
-                : ex.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase)
-                    ? "a member appears twice in one object"
-                    : "malformed JSON";
-            return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON{where}: {hint}. Send one well-formed JSON object."]));
+            (document, outcome, invalid) = (null, BodyReadOutcome.TooLarge, null);
+        }
+        switch (outcome)
+        {
+            case BodyReadOutcome.Parsed:
+                return new(document, null);
+            case BodyReadOutcome.TooLarge:
+                return new(null, TooLarge(max));
+            case BodyReadOutcome.Empty:
+                return new(null, FhirOutcome.BadRequest(["The body is empty: send the request as a JSON object."]));
+            default:
+                var ex = invalid!;
+                var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
+                var hint = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+                    ? $"nesting deeper than {limits.MaxJsonDepth} levels (CdsHooks:Limits:MaxJsonDepth)"
+                    : ex.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase)
+                        ? "a member appears twice in one object"
+                        : "malformed JSON";
+                return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON{where}: {hint}. Send one well-formed JSON object."]));
         }
     }
 

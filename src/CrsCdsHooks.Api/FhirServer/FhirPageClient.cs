@@ -40,10 +40,13 @@ internal sealed class FhirPageClient(IHttpClientFactory factory, IOptions<Limits
             var max = limits.Value.MaxBodyBytes;
             if (response.Content.Headers.ContentLength > max) return new FhirPage(null, $"response larger than {max} bytes");
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var bytes = await BodyReader.ReadCappedAsync(body, max, cancellationToken).ConfigureAwait(false);
-            if (bytes is null) return new FhirPage(null, $"response larger than {max} bytes");
-            var document = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = limits.Value.MaxJsonDepth });
-            return new FhirPage(document, null);
+            var (document, outcome, _) = await BodyReader.ParseCappedAsync(body, max, new JsonDocumentOptions { MaxDepth = limits.Value.MaxJsonDepth }, cancellationToken).ConfigureAwait(false);
+            return outcome switch
+            {
+                BodyReadOutcome.Parsed => new FhirPage(document, null),
+                BodyReadOutcome.TooLarge => new FhirPage(null, $"response larger than {max} bytes"),
+                _ => new FhirPage(null, "the response is not valid JSON"),
+            };
         }
         catch (JsonException)
         {
