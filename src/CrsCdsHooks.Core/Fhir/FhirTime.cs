@@ -65,7 +65,14 @@ internal static partial class FhirTime
     {
         var invalid = new FhirTimeValue(TimePrecision.Invalid, default);
         if (string.IsNullOrWhiteSpace(literal) || literal.Length > 40) return invalid;
-        if (TryParseInstant(literal, out var instant)) return instant;
+        return TryParseInstant(literal, out var instant) ? instant : ParseGeneral(literal);
+    }
+
+    /// <summary>The general reading of <see cref="Parse"/> (a regular expression); internal so tests can hold the fast path to it.</summary>
+    internal static FhirTimeValue ParseGeneral(string literal)
+    {
+        var invalid = new FhirTimeValue(TimePrecision.Invalid, default);
+        if (string.IsNullOrWhiteSpace(literal) || literal.Length > 40) return invalid;
         var m = Literal().Match(literal.Trim());
         if (!m.Success) return invalid;
         try
