@@ -36,7 +36,8 @@ namespace CrsCdsHooks.Core.Fhir;
 /// Primitives: id <c>[A-Za-z0-9\-\.]{1,64}</c>; dateTime as <c>YYYY-MM-DD</c> or
 /// <c>YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)</c> with a real calendar date (no leap second, no 24:00); instant as
 /// the latter; decimal a JSON number without exponent that fits a <see cref="decimal"/>; uri, code and string
-/// checked by Firely's own rules (<c>IsValidValue</c>; uri and code results cached — systems and codes repeat);
+/// checked by Firely's own rules (<c>IsValidValue</c>; uri and code results cached — systems and codes repeat; string
+/// by its length, which is Firely's whole rule for it);
 /// status codes from the FHIR value set.</para>
 /// </remarks>
 internal static class CleanResourceJson
@@ -299,8 +300,16 @@ internal static class CleanResourceJson
 
     private static Id? IdOf(JsonElement json) => Literal(json) is { } s && IsId(s) ? new Id { JsonValue = s } : null;
 
+    /// <summary>
+    /// A FHIR string: Firely's rule (<see cref="FhirString.IsValidValue"/>) is 1 to 1,048,576 characters of anything,
+    /// which is checked here without its regular expression — a shared Regex serialises threads that use it at once,
+    /// and the gatherer reads large Bundles on every core (a test holds this to Firely's rule).
+    /// </summary>
     private static FhirString? StringOf(JsonElement json) =>
-        Literal(json) is { Length: <= MaxStringLength } s && FhirString.IsValidValue(s) ? new FhirString { JsonValue = s } : null;
+        Literal(json) is { Length: <= MaxStringLength } s ? new FhirString { JsonValue = s } : null;
+
+    /// <summary>True for what <see cref="StringOf"/> accepts as a string's characters (tests compare it with Firely).</summary>
+    internal static bool IsString(string s) => s.Length is > 0 and <= MaxStringLength;
 
     private static FhirUri? UriOf(JsonElement json) => Literal(json) is { } s && Cached(Uris, s, FhirUri.IsValidValue) ? new FhirUri { JsonValue = s } : null;
 

@@ -59,8 +59,16 @@ internal static class FhirValues
     public static string JoinedText(CodeableConcept? concept) => string.Join(" | ", Texts(concept));
 
     /// <summary>The codes of a concept in <paramref name="system"/>.</summary>
-    public static IEnumerable<string> CodesIn(CodeableConcept? concept, string system) =>
-        Codings(concept).Where(c => System(c) == system).Select(Code).OfType<string>();
+    public static IReadOnlyList<string> CodesIn(CodeableConcept? concept, string system)
+    {
+        if (concept is null || concept.Coding.Count == 0) return [];
+        List<string>? codes = null;
+        foreach (var coding in concept.Coding)
+        {
+            if (coding is not null && System(coding) == system && Code(coding) is { } code) (codes ??= new List<string>(2)).Add(code);
+        }
+        return codes ?? (IReadOnlyList<string>)[];
+    }
 
     /// <summary>
     /// The LOINC codes of a concept. A coding without a system counts when its code has the LOINC shape
@@ -88,7 +96,7 @@ internal static class FhirValues
     public static bool HasAnyLoinc(CodeableConcept? concept, IReadOnlySet<string> codes) => LoincCodes(concept).Any(codes.Contains);
 
     /// <summary>The SNOMED CT codes of a concept.</summary>
-    public static IEnumerable<string> SnomedCodes(CodeableConcept? concept) => CodesIn(concept, CodeSystems.Snomed);
+    public static IReadOnlyList<string> SnomedCodes(CodeableConcept? concept) => CodesIn(concept, CodeSystems.Snomed);
 
     /// <summary>A reference's literal reference, or null.</summary>
     public static string? Reference(ResourceReference? reference) => reference is null ? null : Text(reference.ReferenceElement);

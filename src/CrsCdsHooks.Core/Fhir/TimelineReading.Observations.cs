@@ -87,10 +87,11 @@ internal sealed partial class TimelineReading
             index++;
         }
 
-        var oxygenContext = IsOxygenContext(o.Code);
+        var codeText = FhirValues.JoinedText(o.Code); // read once: the three readings below all look at it
+        var oxygenContext = IsOxygenContext(o.Code, codeText);
         ReadDevice(o, oxygenContext, parts);
-        ReadObservationFindings(o, name, time, parts);
-        if (!parts.Recognised) ReadTemperatureByDisplay(o, name, time, parts);
+        ReadObservationFindings(o, name, time, parts, codeText);
+        if (!parts.Recognised) ReadTemperatureByDisplay(o, name, time, parts, codeText);
 
         if (parts.Systolic is not null || parts.Diastolic is not null || parts.Mean is not null)
         {
@@ -118,7 +119,7 @@ internal sealed partial class TimelineReading
 
     private void ReadMeasurement(Observation o, string name, CodeableConcept? code, DataType? value, string part, DateTimeOffset time, ObservationParts parts)
     {
-        var loincs = FhirValues.LoincCodes(code).ToList();
+        var loincs = FhirValues.LoincCodes(code);
         if (loincs.Count == 0) return;
 
         if (loincs.Any(Loinc.BodyTemperatureCodes.Contains))
@@ -244,10 +245,10 @@ internal sealed partial class TimelineReading
         parts.Produced = true;
     }
 
-    private void ReadTemperatureByDisplay(Observation o, string name, DateTimeOffset time, ObservationParts parts)
+    private void ReadTemperatureByDisplay(Observation o, string name, DateTimeOffset time, ObservationParts parts, string codeText)
     {
         // CRS-SPEC §8.4: a vital-signs Observation whose code says "temperature" and whose unit is a temperature.
-        if (!WholeWords.Contains(FhirValues.JoinedText(o.Code), "temperature")) return;
+        if (!WholeWords.Contains(codeText, "temperature")) return;
         var categories = o.Category.Where(c => c is not null).ToList();
         if (categories.Count > 0 && !categories.Any(c => FhirValues.Codings(c).Any(x => FhirValues.Code(x) == "vital-signs"))) return;
         if (!TryMeasure(o.Value, out var m) || m.Unit is not ("Cel" or "[degF]" or "K")) return;
@@ -458,12 +459,27 @@ internal sealed partial class TimelineReading
         return false;
     }
 
-    private static bool IsOxygenContext(CodeableConcept? code)
+    private static bool IsOxygenContext(CodeableConcept? code, string codeText)
     {
         if (FhirValues.LoincCodes(code).Any(OxygenLoincs.Contains)) return true;
-        var n = WholeWords.Normalize(FhirValues.JoinedText(code));
+        if (codeText.Length > MaxRememberedTextLength) return NamesOxygen(codeText);
+        if (OxygenContextTexts.TryGetValue(codeText, out var known)) return known;
+        var named = NamesOxygen(codeText);
+        if (OxygenContextTexts.Count < MaxRememberedTexts) OxygenContextTexts.TryAdd(codeText, named);
+        return named;
+    }
+
+    private static bool NamesOxygen(string codeText)
+    {
+        var n = WholeWords.Normalize(codeText);
         return OxygenContextWords.Any(w => WholeWords.ContainsNormalized(n, w));
     }
+
+    // A record repeats the same few code texts hundreds of times: whether a text names oxygen is remembered
+    // (it depends on the text alone; at most 4,096 texts of up to 256 characters).
+    private const int MaxRememberedTextLength = 256;
+    private const int MaxRememberedTexts = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> OxygenContextTexts = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The oxygen device of an Observation: a §8.3 SNOMED code in the value or a component's value
@@ -528,7 +544,7 @@ internal sealed partial class TimelineReading
     }
 
     /// <summary>Findings (CRS-SPEC §5, §9.22) from the Observation's code or value, coded or in text; none when the value says no/absent.</summary>
-    private void ReadObservationFindings(Observation o, string name, DateTimeOffset time, ObservationParts parts)
+    private void ReadObservationFindings(Observation o, string name, DateTimeOffset time, ObservationParts parts, string codeText)
     {
         var kinds = new List<FindingKind>();
         var negated = ValueNegates(o.Value)
@@ -539,7 +555,7 @@ internal sealed partial class TimelineReading
             if (FindingCodes.TryFromSnomed(code, out var kind) && !kinds.Contains(kind)) kinds.Add(kind);
         }
         var textKinds = new List<FindingKind>();
-        textKinds.AddRange(FindingCodes.FromText(FhirValues.JoinedText(o.Code)));
+        textKinds.AddRange(FindingCodes.FromText(codeText));
         textKinds.AddRange(FindingCodes.FromText(FhirValues.JoinedText(valueConcept)));
         if (o.Value is FhirString s) textKinds.AddRange(FindingCodes.FromText(FhirValues.Text(s)));
         foreach (var kind in textKinds)

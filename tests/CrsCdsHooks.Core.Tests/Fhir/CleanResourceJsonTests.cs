@@ -155,6 +155,24 @@ public sealed class CleanResourceJsonTests
         }
     }
 
+    [Fact]
+    public void IsString_AgreesWithFirely()
+    {
+        var random = new Random(11);
+        const string alphabet = "a \t\r\n\u0001\u00a0\u2028\f\v\u0000é😀";
+        for (var i = 0; i < 5000; i++)
+        {
+            var length = random.Next(0, 12);
+            var s = new string([.. Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+            Assert.True(CleanResourceJson.IsString(s) == FhirString.IsValidValue(s), $"'{s}'");
+        }
+        foreach (var length in new[] { 1024 * 1024 - 1, 1024 * 1024, 1024 * 1024 + 1 })
+        {
+            var s = new string('x', length);
+            Assert.Equal(FhirString.IsValidValue(s), CleanResourceJson.IsString(s));
+        }
+    }
+
     /// <summary>Date-like strings near and across the subset's edges.</summary>
     private static string RandomDateTime(Random r)
     {
