@@ -38,7 +38,8 @@ namespace CrsCdsHooks.Core.Fhir;
 /// the latter; decimal a JSON number without exponent that fits a <see cref="decimal"/>; uri, code and string
 /// checked by Firely's own rules (<c>IsValidValue</c>; uri and code results cached — systems and codes repeat; string
 /// by its length, which is Firely's whole rule for it);
-/// status codes from the FHIR value set.</para>
+/// status codes from the FHIR value set. Member names are compared as their raw UTF-8 bytes (a name written with
+/// JSON escapes is left to strict).</para>
 /// </remarks>
 internal static class CleanResourceJson
 {
@@ -72,27 +73,28 @@ internal static class CleanResourceJson
         var seen = new Seen();
         foreach (var p in json.EnumerateObject())
         {
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
             var x = p.Value;
-            if (p.NameEquals("resourceType"u8)) { if (!seen.First(0)) return null; }
-            else if (p.NameEquals("id"u8)) { if (!seen.First(1) || IdOf(x) is not { } id) return null; o.IdElement = id; }
-            else if (p.NameEquals("meta"u8)) { if (!seen.First(2) || MetaOf(x) is not { } meta) return null; o.Meta = meta; }
-            else if (p.NameEquals("status"u8))
+            if (name.SequenceEqual("resourceType"u8)) { if (!seen.First(0)) return null; }
+            else if (name.SequenceEqual("id"u8)) { if (!seen.First(1) || IdOf(x) is not { } id) return null; o.IdElement = id; }
+            else if (name.SequenceEqual("meta"u8)) { if (!seen.First(2) || MetaOf(x) is not { } meta) return null; o.Meta = meta; }
+            else if (name.SequenceEqual("status"u8))
             {
                 if (!seen.First(3) || Literal(x) is not { } status || !ObservationStatuses.Contains(status)) return null;
                 o.StatusElement = new Code<ObservationStatus> { JsonValue = status };
             }
-            else if (p.NameEquals("category"u8)) { if (!seen.First(4) || !Concepts(x, o.Category)) return null; }
-            else if (p.NameEquals("code"u8)) { if (!seen.First(5) || ConceptOf(x) is not { } code) return null; o.Code = code; }
-            else if (p.NameEquals("subject"u8)) { if (!seen.First(6) || ReferenceOf(x) is not { } subject) return null; o.Subject = subject; }
-            else if (p.NameEquals("encounter"u8)) { if (!seen.First(7) || ReferenceOf(x) is not { } encounter) return null; o.Encounter = encounter; }
-            else if (p.NameEquals("effectiveDateTime"u8)) { if (!seen.First(8) || DateTimeOf(x) is not { } at) return null; o.Effective = at; }
-            else if (p.NameEquals("effectivePeriod"u8)) { if (!seen.First(8) || PeriodOf(x) is not { } period) return null; o.Effective = period; }
-            else if (p.NameEquals("issued"u8)) { if (!seen.First(9) || InstantOf(x) is not { } issued) return null; o.IssuedElement = issued; }
-            else if (ValueOf(p) is { } value) { if (!seen.First(10) || value.Value is not { } v) return null; o.Value = v; }
-            else if (p.NameEquals("dataAbsentReason"u8)) { if (!seen.First(11) || ConceptOf(x) is not { } absent) return null; o.DataAbsentReason = absent; }
-            else if (p.NameEquals("interpretation"u8)) { if (!seen.First(12) || !Concepts(x, o.Interpretation)) return null; }
-            else if (p.NameEquals("referenceRange"u8)) { if (!seen.First(13) || !ReferenceRanges(x, o.ReferenceRange)) return null; }
-            else if (p.NameEquals("component"u8)) { if (!seen.First(14) || !Components(x, o.Component)) return null; }
+            else if (name.SequenceEqual("category"u8)) { if (!seen.First(4) || !Concepts(x, o.Category)) return null; }
+            else if (name.SequenceEqual("code"u8)) { if (!seen.First(5) || ConceptOf(x) is not { } code) return null; o.Code = code; }
+            else if (name.SequenceEqual("subject"u8)) { if (!seen.First(6) || ReferenceOf(x) is not { } subject) return null; o.Subject = subject; }
+            else if (name.SequenceEqual("encounter"u8)) { if (!seen.First(7) || ReferenceOf(x) is not { } encounter) return null; o.Encounter = encounter; }
+            else if (name.SequenceEqual("effectiveDateTime"u8)) { if (!seen.First(8) || DateTimeOf(x) is not { } at) return null; o.Effective = at; }
+            else if (name.SequenceEqual("effectivePeriod"u8)) { if (!seen.First(8) || PeriodOf(x) is not { } period) return null; o.Effective = period; }
+            else if (name.SequenceEqual("issued"u8)) { if (!seen.First(9) || InstantOf(x) is not { } issued) return null; o.IssuedElement = issued; }
+            else if (ValueOf(name, x) is { } value) { if (!seen.First(10) || value.Value is not { } v) return null; o.Value = v; }
+            else if (name.SequenceEqual("dataAbsentReason"u8)) { if (!seen.First(11) || ConceptOf(x) is not { } absent) return null; o.DataAbsentReason = absent; }
+            else if (name.SequenceEqual("interpretation"u8)) { if (!seen.First(12) || !Concepts(x, o.Interpretation)) return null; }
+            else if (name.SequenceEqual("referenceRange"u8)) { if (!seen.First(13) || !ReferenceRanges(x, o.ReferenceRange)) return null; }
+            else if (name.SequenceEqual("component"u8)) { if (!seen.First(14) || !Components(x, o.Component)) return null; }
             else return null;
         }
         return seen.Has(3) && seen.Has(5) ? o : null; // status and code are required (1..1)
@@ -104,25 +106,26 @@ internal static class CleanResourceJson
         var seen = new Seen();
         foreach (var p in json.EnumerateObject())
         {
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
             var x = p.Value;
-            if (p.NameEquals("resourceType"u8)) { if (!seen.First(0)) return null; }
-            else if (p.NameEquals("id"u8)) { if (!seen.First(1) || IdOf(x) is not { } id) return null; a.IdElement = id; }
-            else if (p.NameEquals("meta"u8)) { if (!seen.First(2) || MetaOf(x) is not { } meta) return null; a.Meta = meta; }
-            else if (p.NameEquals("status"u8))
+            if (name.SequenceEqual("resourceType"u8)) { if (!seen.First(0)) return null; }
+            else if (name.SequenceEqual("id"u8)) { if (!seen.First(1) || IdOf(x) is not { } id) return null; a.IdElement = id; }
+            else if (name.SequenceEqual("meta"u8)) { if (!seen.First(2) || MetaOf(x) is not { } meta) return null; a.Meta = meta; }
+            else if (name.SequenceEqual("status"u8))
             {
                 if (!seen.First(3) || Literal(x) is not { } status || !AdministrationStatuses.Contains(status)) return null;
                 a.StatusElement = new Code<MedicationAdministration.MedicationAdministrationStatusCodes> { JsonValue = status };
             }
-            else if (p.NameEquals("category"u8)) { if (!seen.First(4) || ConceptOf(x) is not { } category) return null; a.Category = category; }
-            else if (p.NameEquals("medicationCodeableConcept"u8)) { if (!seen.First(5) || ConceptOf(x) is not { } medication) return null; a.Medication = medication; }
-            else if (p.NameEquals("medicationReference"u8)) { if (!seen.First(5) || ReferenceOf(x) is not { } medication) return null; a.Medication = medication; }
-            else if (p.NameEquals("subject"u8)) { if (!seen.First(6) || ReferenceOf(x) is not { } subject) return null; a.Subject = subject; }
-            else if (p.NameEquals("context"u8)) { if (!seen.First(7) || ReferenceOf(x) is not { } context) return null; a.Context = context; }
-            else if (p.NameEquals("effectiveDateTime"u8)) { if (!seen.First(8) || DateTimeOf(x) is not { } at) return null; a.Effective = at; }
-            else if (p.NameEquals("effectivePeriod"u8)) { if (!seen.First(8) || PeriodOf(x) is not { } period) return null; a.Effective = period; }
-            else if (p.NameEquals("reasonCode"u8)) { if (!seen.First(9) || !Concepts(x, a.ReasonCode)) return null; }
-            else if (p.NameEquals("request"u8)) { if (!seen.First(10) || ReferenceOf(x) is not { } request) return null; a.Request = request; }
-            else if (p.NameEquals("dosage"u8)) { if (!seen.First(11) || DosageOf(x) is not { } dosage) return null; a.Dosage = dosage; }
+            else if (name.SequenceEqual("category"u8)) { if (!seen.First(4) || ConceptOf(x) is not { } category) return null; a.Category = category; }
+            else if (name.SequenceEqual("medicationCodeableConcept"u8)) { if (!seen.First(5) || ConceptOf(x) is not { } medication) return null; a.Medication = medication; }
+            else if (name.SequenceEqual("medicationReference"u8)) { if (!seen.First(5) || ReferenceOf(x) is not { } medication) return null; a.Medication = medication; }
+            else if (name.SequenceEqual("subject"u8)) { if (!seen.First(6) || ReferenceOf(x) is not { } subject) return null; a.Subject = subject; }
+            else if (name.SequenceEqual("context"u8)) { if (!seen.First(7) || ReferenceOf(x) is not { } context) return null; a.Context = context; }
+            else if (name.SequenceEqual("effectiveDateTime"u8)) { if (!seen.First(8) || DateTimeOf(x) is not { } at) return null; a.Effective = at; }
+            else if (name.SequenceEqual("effectivePeriod"u8)) { if (!seen.First(8) || PeriodOf(x) is not { } period) return null; a.Effective = period; }
+            else if (name.SequenceEqual("reasonCode"u8)) { if (!seen.First(9) || !Concepts(x, a.ReasonCode)) return null; }
+            else if (name.SequenceEqual("request"u8)) { if (!seen.First(10) || ReferenceOf(x) is not { } request) return null; a.Request = request; }
+            else if (name.SequenceEqual("dosage"u8)) { if (!seen.First(11) || DosageOf(x) is not { } dosage) return null; a.Dosage = dosage; }
             else return null;
         }
         // status, medication[x], subject and effective[x] are required (1..1)
@@ -140,11 +143,12 @@ internal static class CleanResourceJson
         var seen = new Seen();
         foreach (var p in json.EnumerateObject())
         {
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
             var x = p.Value;
-            if (p.NameEquals("low"u8)) { if (!seen.First(0) || QuantityOf(x) is not { } low) return null; r.Low = low; }
-            else if (p.NameEquals("high"u8)) { if (!seen.First(1) || QuantityOf(x) is not { } high) return null; r.High = high; }
-            else if (p.NameEquals("type"u8)) { if (!seen.First(2) || ConceptOf(x) is not { } type) return null; r.Type = type; }
-            else if (p.NameEquals("text"u8)) { if (!seen.First(3) || StringOf(x) is not { } text) return null; r.TextElement = text; }
+            if (name.SequenceEqual("low"u8)) { if (!seen.First(0) || QuantityOf(x) is not { } low) return null; r.Low = low; }
+            else if (name.SequenceEqual("high"u8)) { if (!seen.First(1) || QuantityOf(x) is not { } high) return null; r.High = high; }
+            else if (name.SequenceEqual("type"u8)) { if (!seen.First(2) || ConceptOf(x) is not { } type) return null; r.Type = type; }
+            else if (name.SequenceEqual("text"u8)) { if (!seen.First(3) || StringOf(x) is not { } text) return null; r.TextElement = text; }
             else return null;
         }
         return seen.Any ? r : null;
@@ -159,12 +163,13 @@ internal static class CleanResourceJson
         var seen = new Seen();
         foreach (var p in json.EnumerateObject())
         {
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
             var x = p.Value;
-            if (p.NameEquals("code"u8)) { if (!seen.First(0) || ConceptOf(x) is not { } code) return null; c.Code = code; }
-            else if (ValueOf(p) is { } value) { if (!seen.First(1) || value.Value is not { } v) return null; c.Value = v; }
-            else if (p.NameEquals("dataAbsentReason"u8)) { if (!seen.First(2) || ConceptOf(x) is not { } absent) return null; c.DataAbsentReason = absent; }
-            else if (p.NameEquals("interpretation"u8)) { if (!seen.First(3) || !Concepts(x, c.Interpretation)) return null; }
-            else if (p.NameEquals("referenceRange"u8)) { if (!seen.First(4) || !ReferenceRanges(x, c.ReferenceRange)) return null; }
+            if (name.SequenceEqual("code"u8)) { if (!seen.First(0) || ConceptOf(x) is not { } code) return null; c.Code = code; }
+            else if (ValueOf(name, x) is { } value) { if (!seen.First(1) || value.Value is not { } v) return null; c.Value = v; }
+            else if (name.SequenceEqual("dataAbsentReason"u8)) { if (!seen.First(2) || ConceptOf(x) is not { } absent) return null; c.DataAbsentReason = absent; }
+            else if (name.SequenceEqual("interpretation"u8)) { if (!seen.First(3) || !Concepts(x, c.Interpretation)) return null; }
+            else if (name.SequenceEqual("referenceRange"u8)) { if (!seen.First(4) || !ReferenceRanges(x, c.ReferenceRange)) return null; }
             else return null;
         }
         return seen.Has(0) ? c : null; // component.code is required (1..1)
@@ -177,13 +182,14 @@ internal static class CleanResourceJson
         var seen = new Seen();
         foreach (var p in json.EnumerateObject())
         {
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
             var x = p.Value;
-            if (p.NameEquals("text"u8)) { if (!seen.First(0) || StringOf(x) is not { } text) return null; d.TextElement = text; }
-            else if (p.NameEquals("site"u8)) { if (!seen.First(1) || ConceptOf(x) is not { } site) return null; d.Site = site; }
-            else if (p.NameEquals("route"u8)) { if (!seen.First(2) || ConceptOf(x) is not { } route) return null; d.Route = route; }
-            else if (p.NameEquals("method"u8)) { if (!seen.First(3) || ConceptOf(x) is not { } method) return null; d.Method = method; }
-            else if (p.NameEquals("dose"u8)) { if (!seen.First(4) || QuantityOf(x) is not { } dose) return null; d.Dose = dose; }
-            else if (p.NameEquals("rateQuantity"u8)) { if (!seen.First(5) || QuantityOf(x) is not { } rate) return null; d.Rate = rate; }
+            if (name.SequenceEqual("text"u8)) { if (!seen.First(0) || StringOf(x) is not { } text) return null; d.TextElement = text; }
+            else if (name.SequenceEqual("site"u8)) { if (!seen.First(1) || ConceptOf(x) is not { } site) return null; d.Site = site; }
+            else if (name.SequenceEqual("route"u8)) { if (!seen.First(2) || ConceptOf(x) is not { } route) return null; d.Route = route; }
+            else if (name.SequenceEqual("method"u8)) { if (!seen.First(3) || ConceptOf(x) is not { } method) return null; d.Method = method; }
+            else if (name.SequenceEqual("dose"u8)) { if (!seen.First(4) || QuantityOf(x) is not { } dose) return null; d.Dose = dose; }
+            else if (name.SequenceEqual("rateQuantity"u8)) { if (!seen.First(5) || QuantityOf(x) is not { } rate) return null; d.Rate = rate; }
             else return null;
         }
         return seen.Any ? d : null;
@@ -196,9 +202,10 @@ internal static class CleanResourceJson
         var seen = new Seen();
         foreach (var p in json.EnumerateObject())
         {
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
             var x = p.Value;
-            if (p.NameEquals("versionId"u8)) { if (!seen.First(0) || IdOf(x) is not { } version) return null; m.VersionIdElement = version; }
-            else if (p.NameEquals("lastUpdated"u8)) { if (!seen.First(1) || InstantOf(x) is not { } updated) return null; m.LastUpdatedElement = updated; }
+            if (name.SequenceEqual("versionId"u8)) { if (!seen.First(0) || IdOf(x) is not { } version) return null; m.VersionIdElement = version; }
+            else if (name.SequenceEqual("lastUpdated"u8)) { if (!seen.First(1) || InstantOf(x) is not { } updated) return null; m.LastUpdatedElement = updated; }
             else return null;
         }
         return seen.Any ? m : null;
@@ -207,10 +214,10 @@ internal static class CleanResourceJson
     // ---- datatypes -------------------------------------------------------------------------------------------
 
     /// <summary>For a value[x] member (valueQuantity, valueString, valueCodeableConcept): its value, null when unreadable; not a value[x] member: null.</summary>
-    private static ValueMember? ValueOf(JsonProperty p) =>
-        p.NameEquals("valueQuantity"u8) ? new ValueMember(QuantityOf(p.Value))
-        : p.NameEquals("valueString"u8) ? new ValueMember(StringOf(p.Value))
-        : p.NameEquals("valueCodeableConcept"u8) ? new ValueMember(ConceptOf(p.Value))
+    private static ValueMember? ValueOf(ReadOnlySpan<byte> name, JsonElement value) =>
+        name.SequenceEqual("valueQuantity"u8) ? new ValueMember(QuantityOf(value))
+        : name.SequenceEqual("valueString"u8) ? new ValueMember(StringOf(value))
+        : name.SequenceEqual("valueCodeableConcept"u8) ? new ValueMember(ConceptOf(value))
         : null;
 
     private readonly record struct ValueMember(DataType? Value);
@@ -224,9 +231,10 @@ internal static class CleanResourceJson
         var seen = new Seen();
         foreach (var p in json.EnumerateObject())
         {
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
             var x = p.Value;
-            if (p.NameEquals("coding"u8)) { if (!seen.First(0) || !Array(x, c.Coding, CodingOf)) return null; }
-            else if (p.NameEquals("text"u8)) { if (!seen.First(1) || StringOf(x) is not { } text) return null; c.TextElement = text; }
+            if (name.SequenceEqual("coding"u8)) { if (!seen.First(0) || !Array(x, c.Coding, CodingOf)) return null; }
+            else if (name.SequenceEqual("text"u8)) { if (!seen.First(1) || StringOf(x) is not { } text) return null; c.TextElement = text; }
             else return null;
         }
         return seen.Any ? c : null;
@@ -239,11 +247,12 @@ internal static class CleanResourceJson
         var seen = new Seen();
         foreach (var p in json.EnumerateObject())
         {
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
             var x = p.Value;
-            if (p.NameEquals("system"u8)) { if (!seen.First(0) || UriOf(x) is not { } system) return null; c.SystemElement = system; }
-            else if (p.NameEquals("version"u8)) { if (!seen.First(1) || StringOf(x) is not { } version) return null; c.VersionElement = version; }
-            else if (p.NameEquals("code"u8)) { if (!seen.First(2) || CodeOf(x) is not { } code) return null; c.CodeElement = code; }
-            else if (p.NameEquals("display"u8)) { if (!seen.First(3) || StringOf(x) is not { } display) return null; c.DisplayElement = display; }
+            if (name.SequenceEqual("system"u8)) { if (!seen.First(0) || UriOf(x) is not { } system) return null; c.SystemElement = system; }
+            else if (name.SequenceEqual("version"u8)) { if (!seen.First(1) || StringOf(x) is not { } version) return null; c.VersionElement = version; }
+            else if (name.SequenceEqual("code"u8)) { if (!seen.First(2) || CodeOf(x) is not { } code) return null; c.CodeElement = code; }
+            else if (name.SequenceEqual("display"u8)) { if (!seen.First(3) || StringOf(x) is not { } display) return null; c.DisplayElement = display; }
             else return null;
         }
         return seen.Any ? c : null;
@@ -256,11 +265,12 @@ internal static class CleanResourceJson
         var seen = new Seen();
         foreach (var p in json.EnumerateObject())
         {
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
             var x = p.Value;
-            if (p.NameEquals("value"u8)) { if (!seen.First(0) || DecimalOf(x) is not { } value) return null; q.ValueElement = value; }
-            else if (p.NameEquals("unit"u8)) { if (!seen.First(1) || StringOf(x) is not { } unit) return null; q.UnitElement = unit; }
-            else if (p.NameEquals("system"u8)) { if (!seen.First(2) || UriOf(x) is not { } system) return null; q.SystemElement = system; }
-            else if (p.NameEquals("code"u8)) { if (!seen.First(3) || CodeOf(x) is not { } code) return null; q.CodeElement = code; }
+            if (name.SequenceEqual("value"u8)) { if (!seen.First(0) || DecimalOf(x) is not { } value) return null; q.ValueElement = value; }
+            else if (name.SequenceEqual("unit"u8)) { if (!seen.First(1) || StringOf(x) is not { } unit) return null; q.UnitElement = unit; }
+            else if (name.SequenceEqual("system"u8)) { if (!seen.First(2) || UriOf(x) is not { } system) return null; q.SystemElement = system; }
+            else if (name.SequenceEqual("code"u8)) { if (!seen.First(3) || CodeOf(x) is not { } code) return null; q.CodeElement = code; }
             else return null;
         }
         return seen.Any ? q : null;
@@ -273,9 +283,10 @@ internal static class CleanResourceJson
         var seen = new Seen();
         foreach (var p in json.EnumerateObject())
         {
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
             var x = p.Value;
-            if (p.NameEquals("reference"u8)) { if (!seen.First(0) || StringOf(x) is not { } reference) return null; r.ReferenceElement = reference; }
-            else if (p.NameEquals("display"u8)) { if (!seen.First(1) || StringOf(x) is not { } display) return null; r.DisplayElement = display; }
+            if (name.SequenceEqual("reference"u8)) { if (!seen.First(0) || StringOf(x) is not { } reference) return null; r.ReferenceElement = reference; }
+            else if (name.SequenceEqual("display"u8)) { if (!seen.First(1) || StringOf(x) is not { } display) return null; r.DisplayElement = display; }
             else return null;
         }
         return seen.Any ? r : null;
@@ -288,9 +299,10 @@ internal static class CleanResourceJson
         var seen = new Seen();
         foreach (var p in json.EnumerateObject())
         {
+            var name = JsonMarshal.GetRawUtf8PropertyName(p);
             var x = p.Value;
-            if (p.NameEquals("start"u8)) { if (!seen.First(0) || DateTimeOf(x) is not { } start) return null; period.StartElement = start; }
-            else if (p.NameEquals("end"u8)) { if (!seen.First(1) || DateTimeOf(x) is not { } end) return null; period.EndElement = end; }
+            if (name.SequenceEqual("start"u8)) { if (!seen.First(0) || DateTimeOf(x) is not { } start) return null; period.StartElement = start; }
+            else if (name.SequenceEqual("end"u8)) { if (!seen.First(1) || DateTimeOf(x) is not { } end) return null; period.EndElement = end; }
             else return null;
         }
         return seen.Any ? period : null;
