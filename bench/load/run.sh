@@ -116,14 +116,16 @@ STUB_PID=$!; PIDS+=("$STUB_PID")
 
 log "starting the service ($CONFIG) on $API"
 # Development: anonymous calls, any fhirServer. W2 (≈ 13 MB, ≈ 14,400 vital signs in one key) is above the default
-# body and per-key limits, so both are raised. A rate limiter, should one be configured, must be switched off or
-# set high here: add its settings to SERVICE_ENV.
+# body and per-key limits, so both are raised. The per-client rate limit (CdsHooks:RateLimit, 600 calls a minute by
+# default) would turn a load test from one address into 429s: it is switched off (a no-op where it does not exist).
+# EXTRA_SERVICE_ENV="Key=Value ..." adds settings.
 SERVICE_ENV=(
   "ASPNETCORE_ENVIRONMENT=Development"
   "CdsHooks__Fhir__AllowAnyServer=true"
   "CdsHooks__Limits__MaxBodyBytes=67108864"
   "CdsHooks__Fhir__MaxResources=20000"
   "CdsHooks__Storage__ConnectionString=Data Source=$OUT/crscdshooks.db"
+  "CdsHooks__RateLimit__Enabled=false"
   "Logging__LogLevel__Default=$LOG_LEVEL"
 )
 env "${SERVICE_ENV[@]}" ${EXTRA_SERVICE_ENV:-} dotnet "$API_DIR/CrsCdsHooks.Api.dll" --urls "$API" --contentRoot "$API_DIR" >"$OUT/service.log" 2>&1 &
