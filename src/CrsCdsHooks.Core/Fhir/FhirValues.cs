@@ -90,10 +90,26 @@ internal static class FhirValues
     }
 
     /// <summary>True when a concept carries <paramref name="loinc"/>.</summary>
-    public static bool HasLoinc(CodeableConcept? concept, string loinc) => LoincCodes(concept).Contains(loinc, StringComparer.Ordinal);
+    public static bool HasLoinc(CodeableConcept? concept, string loinc)
+    {
+        var codes = LoincCodes(concept);
+        for (var i = 0; i < codes.Count; i++)
+        {
+            if (string.Equals(codes[i], loinc, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
 
     /// <summary>True when a concept carries any of <paramref name="codes"/> (LOINC).</summary>
-    public static bool HasAnyLoinc(CodeableConcept? concept, IReadOnlySet<string> codes) => LoincCodes(concept).Any(codes.Contains);
+    public static bool HasAnyLoinc(CodeableConcept? concept, IReadOnlySet<string> codes)
+    {
+        var loincs = LoincCodes(concept);
+        for (var i = 0; i < loincs.Count; i++)
+        {
+            if (codes.Contains(loincs[i])) return true;
+        }
+        return false;
+    }
 
     /// <summary>The SNOMED CT codes of a concept.</summary>
     public static IReadOnlyList<string> SnomedCodes(CodeableConcept? concept) => CodesIn(concept, CodeSystems.Snomed);

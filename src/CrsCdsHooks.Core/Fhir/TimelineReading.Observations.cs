@@ -15,7 +15,7 @@ internal sealed partial class TimelineReading
     private static readonly HashSet<string> AcceptedCultureStatuses = new(StringComparer.Ordinal)
         { "final", "amended", "corrected", "preliminary", "registered" };
 
-    private static readonly HashSet<string> OxygenLoincs = new(StringComparer.Ordinal)
+    private static readonly IReadOnlySet<string> OxygenLoincs = new HashSet<string>(StringComparer.Ordinal)
         { Loinc.InhaledOxygenFlow, Loinc.InhaledOxygenConcentration, Loinc.PulseOximetry, Loinc.OxygenSaturationArterial };
 
     private static readonly string[] OxygenContextWords =
@@ -461,7 +461,7 @@ internal sealed partial class TimelineReading
 
     private static bool IsOxygenContext(CodeableConcept? code, string codeText)
     {
-        if (FhirValues.LoincCodes(code).Any(OxygenLoincs.Contains)) return true;
+        if (FhirValues.HasAnyLoinc(code, OxygenLoincs)) return true;
         if (codeText.Length > MaxRememberedTextLength) return NamesOxygen(codeText);
         if (OxygenContextTexts.TryGetValue(codeText, out var known)) return known;
         var named = NamesOxygen(codeText);
@@ -490,9 +490,14 @@ internal sealed partial class TimelineReading
     private static void ReadDevice(Observation o, bool oxygenContext, ObservationParts parts)
     {
         if (parts.Device is not null) return;
-        var values = new List<DataType?> { o.Value };
-        values.AddRange(o.Component.Where(c => c is not null).Select(c => c.Value));
-        foreach (var value in values)
+        // The value and the components' values, in that order (no list unless one of them can name a device).
+        List<DataType?>? values = null;
+        if (o.Value is CodeableConcept or FhirString || o.Component.Any(c => c?.Value is CodeableConcept or FhirString))
+        {
+            values = [o.Value];
+            values.AddRange(o.Component.Where(c => c is not null).Select(c => c.Value));
+        }
+        foreach (var value in values ?? [])
         {
             if (value is not CodeableConcept cc) continue;
             if (TryCodedDevice(cc, out var device, out var text))
@@ -507,7 +512,7 @@ internal sealed partial class TimelineReading
             return;
         }
         if (!oxygenContext) return;
-        foreach (var value in values)
+        foreach (var value in values ?? [])
         {
             var text = value switch
             {
@@ -546,24 +551,30 @@ internal sealed partial class TimelineReading
     /// <summary>Findings (CRS-SPEC §5, §9.22) from the Observation's code or value, coded or in text; none when the value says no/absent.</summary>
     private void ReadObservationFindings(Observation o, string name, DateTimeOffset time, ObservationParts parts, string codeText)
     {
-        var kinds = new List<FindingKind>();
+        // Coded findings first (the code's, then the value's), then those named in text (code, value, value string).
+        List<FindingKind>? kinds = null;
+        var valueConcept = o.Value as CodeableConcept;
+        foreach (var code in FhirValues.SnomedCodes(o.Code))
+        {
+            if (FindingCodes.TryFromSnomed(code, out var kind)) AddKind(ref kinds, kind);
+        }
+        foreach (var code in FhirValues.SnomedCodes(valueConcept))
+        {
+            if (FindingCodes.TryFromSnomed(code, out var kind)) AddKind(ref kinds, kind);
+        }
+        foreach (var kind in FindingCodes.FromText(codeText)) AddKind(ref kinds, kind);
+        if (valueConcept is not null)
+        {
+            foreach (var kind in FindingCodes.FromText(FhirValues.JoinedText(valueConcept))) AddKind(ref kinds, kind);
+        }
+        if (o.Value is FhirString s)
+        {
+            foreach (var kind in FindingCodes.FromText(FhirValues.Text(s))) AddKind(ref kinds, kind);
+        }
+        if (kinds is null) return;
+        parts.Recognised = true;
         var negated = ValueNegates(o.Value)
             || FhirValues.Codings(o.Interpretation.FirstOrDefault()).Any(c => FhirValues.Code(c) is "N" or "NEG");
-        var valueConcept = o.Value as CodeableConcept;
-        foreach (var code in FhirValues.SnomedCodes(o.Code).Concat(FhirValues.SnomedCodes(valueConcept)))
-        {
-            if (FindingCodes.TryFromSnomed(code, out var kind) && !kinds.Contains(kind)) kinds.Add(kind);
-        }
-        var textKinds = new List<FindingKind>();
-        textKinds.AddRange(FindingCodes.FromText(codeText));
-        textKinds.AddRange(FindingCodes.FromText(FhirValues.JoinedText(valueConcept)));
-        if (o.Value is FhirString s) textKinds.AddRange(FindingCodes.FromText(FhirValues.Text(s)));
-        foreach (var kind in textKinds)
-        {
-            if (!kinds.Contains(kind)) kinds.Add(kind);
-        }
-        if (kinds.Count == 0) return;
-        parts.Recognised = true;
         if (negated)
         {
             PartIssue(parts, name, DataIssueReasons.FindingAbsent, "the finding is recorded as absent");
@@ -571,6 +582,12 @@ internal sealed partial class TimelineReading
         }
         foreach (var kind in kinds) _findings.Add(new ClinicalFinding(name, kind, time));
         parts.Produced = true;
+    }
+
+    private static void AddKind(ref List<FindingKind>? kinds, FindingKind kind)
+    {
+        kinds ??= new List<FindingKind>(2);
+        if (!kinds.Contains(kind)) kinds.Add(kind);
     }
 
     private static bool ValueNegates(DataType? value) => value switch
