@@ -10,7 +10,8 @@
 # scenario, default 30), --warmup S (default 5), --soak-seconds S (default 600; 0 skips the soak), --only LIST
 # (comma-separated scenario names), --wait-load X (before each scenario, wait up to 20 minutes for the 1-minute load
 # average to fall to X: other work on the machine skews the numbers), --log-level L (the service's default log
-# level, default Information as deployed), --out DIR (default a new directory under /tmp).
+# level, default Information as deployed), --db-dir DIR (where the service's SQLite file goes, default the output
+# directory; /dev/shm shows what the audit's durable write costs), --out DIR (default a new directory under /tmp).
 #
 # Scenarios are closed-loop: N clients each send the next request when the answer to the last arrived, so the
 # latencies are what N concurrent EHR sessions see. The soak is rate-limited the way wrk allows (wrk2, the
@@ -29,6 +30,7 @@ SOAK_SECONDS=600
 ONLY=""
 WAIT_LOAD=""
 LOG_LEVEL=Information
+DB_DIR=""
 OUT=""
 
 while [ $# -gt 0 ]; do
@@ -42,8 +44,9 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$2; shift ;;
     --wait-load) WAIT_LOAD=$2; shift ;;
     --log-level) LOG_LEVEL=$2; shift ;;
+    --db-dir) DB_DIR=$2; shift ;;
     --out) OUT=$2; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -84,6 +87,7 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$DB_DIR" ]; then rm -f "$DB_DIR/crscdshooks-$$.db" "$DB_DIR/crscdshooks-$$.db-wal" "$DB_DIR/crscdshooks-$$.db-shm"; fi
 }
 trap cleanup EXIT
 
@@ -124,7 +128,7 @@ SERVICE_ENV=(
   "CdsHooks__Fhir__AllowAnyServer=true"
   "CdsHooks__Limits__MaxBodyBytes=67108864"
   "CdsHooks__Fhir__MaxResources=20000"
-  "CdsHooks__Storage__ConnectionString=Data Source=$OUT/crscdshooks.db"
+  "CdsHooks__Storage__ConnectionString=Data Source=${DB_DIR:-$OUT}/crscdshooks-$$.db"
   "CdsHooks__RateLimit__Enabled=false"
   "Logging__LogLevel__Default=$LOG_LEVEL"
 )
