@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 
@@ -260,12 +259,10 @@ internal sealed class PatientDataGatherer(
         var errorOutcome = false;
         if (bundle.TryGetProperty("entry", out var entries) && entries.ValueKind == JsonValueKind.Array)
         {
-            var readAhead = ReadAhead(entries, location, r.Remaining);
             var i = 0;
             foreach (var entry in entries.EnumerateArray())
             {
-                var index = i++;
-                var at = $"{location}/entry[{index}]";
+                var at = $"{location}/entry[{i++}]";
                 if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("resource", out var resource))
                 {
                     r.Issues.Add(new DataIssue(at, DataIssueReasons.NotValidFhir, "Bundle entry without a resource"));
@@ -276,53 +273,11 @@ internal sealed class PatientDataGatherer(
                     errorOutcome |= IsErrorOutcome(resource);
                     continue;
                 }
-                if (readAhead?[index] is { } read) r.Add(read);
-                else r.Add(resource, at);
+                r.Add(resource, at);
             }
         }
         return (errorOutcome, NextLink(bundle));
     }
-
-    /// <summary>Below this many entries a Bundle is read on the calling thread (spreading the work costs more than it saves).</summary>
-    private const int ParallelReadThreshold = 128;
-
-    /// <summary>
-    /// Reads the first <paramref name="remaining"/> resource entries of a large Bundle on every core, so that one big
-    /// record (W2: ≈ 15,000 resources) is not read on one core while the others wait. Returns null (read them in
-    /// <see cref="ReadBundle"/>) for small Bundles or a single core. Results are applied in entry order by
-    /// <see cref="ReadBundle"/>, with the same resource cap, so the outcome is exactly that of reading in order:
-    /// entries past the first <paramref name="remaining"/> are read there only if earlier ones were not usable.
-    /// </summary>
-    private static ReadEntry?[]? ReadAhead(JsonElement entries, string location, int remaining)
-    {
-        var count = entries.GetArrayLength();
-        if (count < ParallelReadThreshold || remaining < ParallelReadThreshold || Environment.ProcessorCount < 2) return null;
-        var candidates = new List<(int Index, JsonElement Resource)>(Math.Min(count, remaining));
-        var i = 0;
-        foreach (var entry in entries.EnumerateArray())
-        {
-            var index = i++;
-            if (candidates.Count >= remaining) break;
-            if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("resource", out var resource) || IsOperationOutcome(resource)) continue;
-            candidates.Add((index, resource));
-        }
-        if (candidates.Count < ParallelReadThreshold) return null;
-
-        var results = new ReadEntry?[count];
-        Parallel.ForEach(Partitioner.Create(0, candidates.Count, Math.Max(32, candidates.Count / (Environment.ProcessorCount * 4))), range =>
-        {
-            for (var c = range.Item1; c < range.Item2; c++)
-            {
-                var (index, resource) = candidates[c];
-                var read = FhirResourceJson.TryRead(resource, $"{location}/entry[{index}]", out var issue);
-                results[index] = new ReadEntry(read, issue);
-            }
-        });
-        return results;
-    }
-
-    /// <summary>One entry read ahead: the resource (null when unusable) and why not.</summary>
-    private sealed record ReadEntry(Resource? Resource, DataIssue? Issue);
 
     private static string? NextLink(JsonElement bundle)
     {
@@ -377,9 +332,6 @@ internal sealed class PatientDataGatherer(
         public bool Unobtainable { get; private set; }
         public string? UnobtainableReason { get; private set; }
 
-        /// <summary>How many more resources the cap allows.</summary>
-        public int Remaining => Math.Max(0, maxResources - Resources.Count);
-
         public void Add(JsonElement json, string location)
         {
             if (Resources.Count >= maxResources)
@@ -390,18 +342,6 @@ internal sealed class PatientDataGatherer(
             var resource = FhirResourceJson.TryRead(json, location, out var issue);
             if (resource is not null) Resources.Add(resource);
             if (issue is not null) Issues.Add(issue);
-        }
-
-        /// <summary>As <see cref="Add(JsonElement, string)"/>, for an entry already read (<see cref="ReadAhead"/>).</summary>
-        public void Add(ReadEntry read)
-        {
-            if (Resources.Count >= maxResources)
-            {
-                Capped = true;
-                return;
-            }
-            if (read.Resource is not null) Resources.Add(read.Resource);
-            if (read.Issue is not null) Issues.Add(read.Issue);
         }
 
         public void Truncate(string detail)

@@ -8,10 +8,10 @@ using static CrsCdsHooks.Api.Tests.Infrastructure.HookRequests;
 namespace CrsCdsHooks.Api.Tests.FhirServer;
 
 /// <summary>
-/// A large Bundle is read on every core (PatientDataGatherer.ReadAhead); what the core receives must be exactly what
-/// reading it entry by entry gives: the same resources in the same order, the same issues in the same order, the
-/// same cut at the resource cap — with unusable entries, entries without a resource and an informational
-/// OperationOutcome mixed in.
+/// A large prefetched Bundle (the size of a real record's vital signs) reaches the core entry by entry: the same
+/// resources in the same order, the issues in entry order, the cut at the resource cap — with unusable entries,
+/// entries without a resource and an informational OperationOutcome mixed in. (It guarded a parallel read of large
+/// Bundles, measured and dropped: see the README's "Performance"; it stays as the contract of the cap and the order.)
 /// </summary>
 public sealed class LargeBundleReadingTests
 {
