@@ -16,7 +16,8 @@
 # Scenarios are closed-loop: N clients each send the next request when the answer to the last arrived, so the
 # latencies are what N concurrent EHR sessions see. The soak is rate-limited the way wrk allows (wrk2, the
 # open-loop variant, is not packaged in Debian): 4 connections, each waiting 40 ms between an answer and its next
-# request. wrk runs on the same 2 cores as the service and takes CPU from it: throughput is a lower bound.
+# request, in a freshly started service (its memory then shows W1's own footprint, not what W2 grew the heap to).
+# wrk runs on the same 2 cores as the service and takes CPU from it: throughput is a lower bound.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -132,9 +133,12 @@ SERVICE_ENV=(
   "CdsHooks__RateLimit__Enabled=false"
   "Logging__LogLevel__Default=$LOG_LEVEL"
 )
-env "${SERVICE_ENV[@]}" ${EXTRA_SERVICE_ENV:-} dotnet "$API_DIR/CrsCdsHooks.Api.dll" --urls "$API" --contentRoot "$API_DIR" >"$OUT/service.log" 2>&1 &
-API_PID=$!; PIDS+=("$API_PID")
-wait_http "$API/health/ready" "$API_PID" service
+start_service() {
+  env "${SERVICE_ENV[@]}" ${EXTRA_SERVICE_ENV:-} dotnet "$API_DIR/CrsCdsHooks.Api.dll" --urls "$API" --contentRoot "$API_DIR" >>"$OUT/service.log" 2>&1 &
+  API_PID=$!; PIDS+=("$API_PID")
+  wait_http "$API/health/ready" "$API_PID" service
+}
+start_service
 wait_http "$STUB/health" "$STUB_PID" fhir-stub
 
 # ---- workloads ----------------------------------------------------------------------------------------------
@@ -192,6 +196,7 @@ run() {
   while kill -0 "$wrk_pid" 2>/dev/null; do wrk_cpu=$(proc_cpu "$wrk_pid"); sleep 1; done
   wait "$wrk_pid" || true
   local busy1 total1 api1 stub1; busy1=$(cpu_busy); total1=$(cpu_total); api1=$(proc_cpu "$API_PID"); stub1=$(proc_cpu "$STUB_PID")
+  local rss_mb; rss_mb=$(awk '/^VmRSS:/{printf "%.0f", $2/1024}' "/proc/$API_PID/status")
   local result; result=$(grep '^RESULT ' "$OUT/$name.txt" || true)
   if [ -z "$result" ]; then echo "error: wrk gave no result for $name:" >&2; cat "$OUT/$name.txt" >&2; exit 8; fi
   echo "$result" | sed "s/^RESULT /RESULT scenario=$name workload=$workload clients=$conns /"
@@ -199,7 +204,7 @@ run() {
   local cpus; cpus=$(nproc)
   local shares; shares=$(awk -v b="$((busy1 - busy0))" -v t="$((total1 - total0))" -v a="$((api1 - api0))" -v s="$((stub1 - stub0))" -v w="$wrk_cpu" -v n="$cpus" \
     'BEGIN{ if (t <= 0) t = 1; c = n / t; printf "%.2f %.2f %.2f", a*c, (w+s)*c, (b-a-s-w)*c < 0 ? 0 : (b-a-s-w)*c }')
-  ROWS+=("$name|$workload|$conns|$result|$load_before|$shares")
+  ROWS+=("$name|$workload|$conns|$result|$load_before|$shares|$rss_mb")
 }
 
 RSS_FILE="$OUT/soak-rss.csv"
@@ -225,7 +230,13 @@ if [ "$MODE" = full ]; then
   want w2-c1  && run w2-c1  w2 1  1 "$DURATION"
   want w2-c16 && run w2-c16 w2 16 2 "$DURATION"
   want w3-c16 && run w3-c16 w3 16 2 "$DURATION"
-  if [ "$SOAK_SECONDS" -gt 0 ] && want soak; then run soak w1 4 1 "$SOAK_SECONDS" 40; fi
+  if [ "$SOAK_SECONDS" -gt 0 ] && want soak; then
+    # A fresh process: after W2 the server GC keeps the gigabytes it grew to, which would hide W1's own footprint.
+    log "restarting the service for the soak"
+    kill "$API_PID"; wait "$API_PID" 2>/dev/null || true
+    start_service
+    run soak w1 4 1 "$SOAK_SECONDS" 40
+  fi
 fi
 
 # ---- report -------------------------------------------------------------------------------------------------
@@ -233,13 +244,13 @@ field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1==k{print $2}'; }
 {
   echo "Load test $(date -u +%Y-%m-%dT%H:%M:%SZ) — $CONFIG build, $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo), wrk $(wrk --version 2>&1 | awk 'NR==1{print $2}'), log level $LOG_LEVEL"
   echo
-  echo "| scenario | workload | clients | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | load avg before | CPU: service / wrk+stub / other (cores) |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| scenario | workload | clients | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | load avg before | CPU: service / wrk+stub / other (cores) | service RSS after (MB) |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"
   for row in "${ROWS[@]}"; do
-    IFS='|' read -r name workload conns result load_before shares <<<"$row"
+    IFS='|' read -r name workload conns result load_before shares rss_mb <<<"$row"
     errors=$(( $(field "$result" non200) + $(field "$result" nocards) + $(field "$result" socket_errors) ))
     read -r c_api c_tools c_other <<<"$shares"
-    echo "| $name | $workload | $conns | $(field "$result" requests) | $(field "$result" rps) | $(field "$result" p50_ms) | $(field "$result" p90_ms) | $(field "$result" p99_ms) | $(field "$result" max_ms) | $errors | $load_before | $c_api / $c_tools / $c_other |"
+    echo "| $name | $workload | $conns | $(field "$result" requests) | $(field "$result" rps) | $(field "$result" p50_ms) | $(field "$result" p90_ms) | $(field "$result" p99_ms) | $(field "$result" max_ms) | $errors | $load_before | $c_api / $c_tools / $c_other | $rss_mb |"
   done
   if [ -s "$RSS_FILE" ] && [ "$(wc -l <"$RSS_FILE")" -gt 30 ]; then
     echo
