@@ -29,14 +29,14 @@ internal static class JsonRequestBody
         var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = max + 1;
 
-        ReadOnlyMemory<byte>? bytes;
+        PooledBytes? bytes;
         // A client trickling its body just above Kestrel's minimum data rate (240 B/s) would otherwise hold the call
         // for hours: the body must arrive within the request timeout.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limits.RequestTimeout);
         try
         {
-            bytes = await BodyReader.ReadCappedAsync(request.Body, max, deadline.Token).ConfigureAwait(false);
+            bytes = await BodyReader.ReadCappedAsync(request.Body, max, deadline.Token, request.ContentLength).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -48,33 +48,36 @@ internal static class JsonRequestBody
                 $"The body did not arrive within {limits.RequestTimeout.TotalSeconds:0.#} s (CdsHooks:Limits:RequestTimeout): send it in one go."));
         }
         if (bytes is null) return new(null, TooLarge(max));
-        if (bytes.Value.IsEmpty) return new(null, FhirOutcome.BadRequest(["The body is empty: send the request as a JSON object."]));
-        // JSON text is UTF-8 (RFC 8259 §8.1). The parser does not check the bytes inside strings, and text read from
-        // them later would fail or be silently altered: refuse the body here, saying where.
-        if (BodyReader.FirstInvalidUtf8(bytes.Value.Span) is { } invalidAt)
-            return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON: byte {invalidAt + 1} is not valid UTF-8. Send the request as UTF-8 text."]));
+        using (bytes)
+        {
+            if (bytes.Length == 0) return new(null, FhirOutcome.BadRequest(["The body is empty: send the request as a JSON object."]));
+            // JSON text is UTF-8 (RFC 8259 §8.1). The parser does not check the bytes inside strings, and text read from
+            // them later would fail or be silently altered: refuse the body here, saying where.
+            if (BodyReader.FirstInvalidUtf8(bytes.Span) is { } invalidAt)
+                return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON: byte {invalidAt + 1} is not valid UTF-8. Send the request as UTF-8 text."]));
 
-        // Before parsing: the parser itself throws on such a member name while it checks for duplicates.
-        if (BodyReader.FirstUndecodableEscape(bytes.Value.Span, limits.MaxJsonDepth) is { } escapeAt)
-        {
-            var line = bytes.Value.Span[..(int)escapeAt].Count((byte)'\n') + 1;
-            return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON text: the string at byte {escapeAt + 1} (line {line}) escapes an unpaired UTF-16 surrogate (\\uD800–\\uDFFF), which is not Unicode. Send valid Unicode text."]));
-        }
+            // Before parsing: the parser itself throws on such a member name while it checks for duplicates.
+            if (BodyReader.FirstUndecodableEscape(bytes.Span, limits.MaxJsonDepth) is { } escapeAt)
+            {
+                var line = bytes.Span[..(int)escapeAt].Count((byte)'\n') + 1;
+                return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON text: the string at byte {escapeAt + 1} (line {line}) escapes an unpaired UTF-16 surrogate (\\uD800–\\uDFFF), which is not Unicode. Send valid Unicode text."]));
+            }
 
-        try
-        {
-            var options = new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth, AllowDuplicateProperties = false };
-            return new(JsonDocument.Parse(bytes.Value, options), null);
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
-            var hint = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
-                ? $"nesting deeper than {limits.MaxJsonDepth} levels (CdsHooks:Limits:MaxJsonDepth)"
-                : ex.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase)
-                    ? "a member appears twice in one object"
-                    : "malformed JSON";
-            return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON{where}: {hint}. Send one well-formed JSON object."]));
+            try
+            {
+                var options = new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth, AllowDuplicateProperties = false };
+                return new(BodyReader.Parse(bytes, options), null);
+            }
+            catch (JsonException ex)
+            {
+                var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
+                var hint = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+                    ? $"nesting deeper than {limits.MaxJsonDepth} levels (CdsHooks:Limits:MaxJsonDepth)"
+                    : ex.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase)
+                        ? "a member appears twice in one object"
+                        : "malformed JSON";
+                return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON{where}: {hint}. Send one well-formed JSON object."]));
+            }
         }
     }
 

@@ -63,20 +63,78 @@ internal static class BodyReader
         return null;
     }
 
-    /// <summary>The bytes, or null when the stream holds more than <paramref name="maxBytes"/>.</summary>
-    public static async Task<ReadOnlyMemory<byte>?> ReadCappedAsync(Stream stream, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The bytes in memory rented from the shared pool (return it by disposing), or null when the stream holds more
+    /// than <paramref name="maxBytes"/>.
+    /// </summary>
+    /// <remarks>
+    /// A hook request is typically 0.5–15 MB: reading it into a growing <see cref="MemoryStream"/> allocated several
+    /// large-object-heap arrays per call, and those pushed the server into a full (gen 2) collection every few calls.
+    /// </remarks>
+    public static async Task<PooledBytes?> ReadCappedAsync(Stream stream, long maxBytes, CancellationToken cancellationToken, long? lengthHint = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        var initial = lengthHint is > 0 && lengthHint <= maxBytes ? (int)lengthHint + 1 : 16 * 1024;
+        var buffer = ArrayPool<byte>.Shared.Rent(initial);
+        var total = 0;
+        try
         {
-            total += read;
-            if (total > maxBytes) return null;
-            buffer.Write(chunk, 0, read);
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, total).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                var read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                if (read == 0) break;
+                total += read;
+                if (total > maxBytes)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return null;
+                }
+            }
+            return new PooledBytes(buffer, total);
         }
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Parses bytes already checked by <see cref="FirstInvalidUtf8"/> and <see cref="FirstUndecodableEscape"/>. The
+    /// document copies them into its own pooled buffer, so the caller's buffer can go back to the pool at once.
+    /// </summary>
+    public static JsonDocument Parse(PooledBytes bytes, JsonDocumentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        using var stream = new MemoryStream(bytes.Array, 0, bytes.Length, writable: false, publiclyVisible: false);
+        return JsonDocument.Parse(stream, options);
+    }
+}
+
+/// <summary>Bytes in an array rented from <see cref="ArrayPool{T}.Shared"/>; disposing returns the array.</summary>
+internal sealed class PooledBytes(byte[] array, int length) : IDisposable
+{
+    private byte[]? _array = array;
+
+    internal byte[] Array => _array ?? throw new ObjectDisposedException(nameof(PooledBytes));
+
+    public int Length { get; } = length;
+
+    public ReadOnlySpan<byte> Span => Array.AsSpan(0, Length);
+
+    public ReadOnlyMemory<byte> Memory => Array.AsMemory(0, Length);
+
+    public void Dispose()
+    {
+        if (_array is null) return;
+        ArrayPool<byte>.Shared.Return(_array);
+        _array = null;
     }
 }

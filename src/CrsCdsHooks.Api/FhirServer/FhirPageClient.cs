@@ -40,12 +40,12 @@ internal sealed class FhirPageClient(IHttpClientFactory factory, IOptions<Limits
             var max = limits.Value.MaxBodyBytes;
             if (response.Content.Headers.ContentLength > max) return new FhirPage(null, $"response larger than {max} bytes");
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var bytes = await BodyReader.ReadCappedAsync(body, max, cancellationToken).ConfigureAwait(false);
+            using var bytes = await BodyReader.ReadCappedAsync(body, max, cancellationToken, response.Content.Headers.ContentLength).ConfigureAwait(false);
             if (bytes is null) return new FhirPage(null, $"response larger than {max} bytes");
-            if (BodyReader.FirstInvalidUtf8(bytes.Value.Span) is not null) return new FhirPage(null, "the response is not valid UTF-8");
-            if (BodyReader.FirstUndecodableEscape(bytes.Value.Span, limits.Value.MaxJsonDepth) is not null)
+            if (BodyReader.FirstInvalidUtf8(bytes.Span) is not null) return new FhirPage(null, "the response is not valid UTF-8");
+            if (BodyReader.FirstUndecodableEscape(bytes.Span, limits.Value.MaxJsonDepth) is not null)
                 return new FhirPage(null, "the response escapes text that is not Unicode (an unpaired surrogate)");
-            var document = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = limits.Value.MaxJsonDepth });
+            var document = BodyReader.Parse(bytes, new JsonDocumentOptions { MaxDepth = limits.Value.MaxJsonDepth });
             return new FhirPage(document, null);
         }
         catch (JsonException)

@@ -108,6 +108,7 @@ public static partial class FhirResourceJson
 
     private static Resource? ReadOne(JsonElement json, string location, ICollection<DataIssue> issues)
     {
+        if (ReadClean(json) is { } clean) return clean;
         var name = DescribeRaw(json, location);
         try
         {
@@ -133,6 +134,42 @@ public static partial class FhirResourceJson
             return null;
         }
     }
+
+    /// <summary>
+    /// The fast path (<see cref="CleanResourceJson"/>): the resource when its JSON lies inside the subset strict Firely
+    /// accepts without error, else null (the strict path decides). Debug builds — every test run — also read the
+    /// resource with the strict deserializer and fail loudly if it reports an error or builds anything different.
+    /// </summary>
+    private static Resource? ReadClean(JsonElement json)
+    {
+        Resource? clean;
+        try
+        {
+            clean = CleanResourceJson.TryRead(json);
+        }
+#pragma warning disable CA1031 // The fast path never decides anything on its own: whatever goes wrong there, strict Firely reads the resource.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            clean = null;
+        }
+#if DEBUG
+        if (clean is not null) VerifyClean(json, clean);
+#endif
+        return clean;
+    }
+
+#if DEBUG
+    private static void VerifyClean(JsonElement json, Resource clean)
+    {
+        var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(json));
+        var strictClean = Deserializer.TryDeserializeResource(ref reader, out var strict, out var errors);
+        if (!strictClean)
+            throw new InvalidOperationException($"CleanResourceJson accepted a resource that strict Firely rejects: {string.Join(" | ", errors.Select(e => e.Message))}");
+        if (!FirelyEquivalence.AreIdentical(strict, clean, out var difference))
+            throw new InvalidOperationException($"CleanResourceJson built a different resource than strict Firely: {difference}");
+    }
+#endif
 
     /// <summary>
     /// Removes every element an error names, so that the resource Firely returned is safe to read (its typed

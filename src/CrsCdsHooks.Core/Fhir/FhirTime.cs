@@ -65,6 +65,14 @@ internal static partial class FhirTime
     {
         var invalid = new FhirTimeValue(TimePrecision.Invalid, default);
         if (string.IsNullOrWhiteSpace(literal) || literal.Length > 40) return invalid;
+        return TryParseInstant(literal, out var instant) ? instant : ParseGeneral(literal);
+    }
+
+    /// <summary>The general reading of <see cref="Parse"/> (a regular expression); internal so tests can hold the fast path to it.</summary>
+    internal static FhirTimeValue ParseGeneral(string literal)
+    {
+        var invalid = new FhirTimeValue(TimePrecision.Invalid, default);
+        if (string.IsNullOrWhiteSpace(literal) || literal.Length > 40) return invalid;
         var m = Literal().Match(literal.Trim());
         if (!m.Success) return invalid;
         try
@@ -106,6 +114,68 @@ internal static partial class FhirTime
         {
             return invalid;
         }
+    }
+
+    /// <summary>
+    /// The common case without the regular expression: <c>YYYY-MM-DDThh:mm:ss[.f{1,7}](Z|±hh:mm)</c> with nothing
+    /// around it. Gives exactly what the general path gives for such a literal (the same range checks, the same
+    /// instant); false for anything else, which the general path then reads.
+    /// </summary>
+    private static bool TryParseInstant(string s, out FhirTimeValue value)
+    {
+        value = default;
+        if (s.Length < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') return false;
+        if (!Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
+            || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second))
+            return false;
+        var i = 19;
+        var ticks = 0L;
+        if (s[i] == '.')
+        {
+            var digits = 0;
+            while (i + 1 + digits < s.Length && char.IsAsciiDigit(s[i + 1 + digits])) digits++;
+            if (digits is < 1 or > 7) return false;
+            for (var d = 0; d < 7; d++) ticks = (ticks * 10) + (d < digits ? s[i + 1 + d] - '0' : 0);
+            i += 1 + digits;
+        }
+        var offset = TimeSpan.Zero;
+        if (i == s.Length - 1 && s[i] == 'Z')
+        {
+            // UTC
+        }
+        else if (i == s.Length - 6 && s[i] is '+' or '-' && s[i + 3] == ':' && Digits(s, i + 1, 2, out var oh) && Digits(s, i + 4, 2, out var om))
+        {
+            if (oh > 14 || om > 59 || (oh == 14 && om > 0)) return false;
+            offset = new TimeSpan(oh, om, 0);
+            if (s[i] == '-') offset = -offset;
+        }
+        else
+        {
+            return false;
+        }
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+            return false;
+        try
+        {
+            var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(ticks);
+            value = new FhirTimeValue(TimePrecision.Instant, new DateTimeOffset(local, offset));
+            return true;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Digits(string s, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(s[i])) return false;
+            value = (value * 10) + (s[i] - '0');
+        }
+        return true;
     }
 
     /// <summary>Reads a date/dateTime/instant primitive (raw literal or a typed DateTimeOffset).</summary>

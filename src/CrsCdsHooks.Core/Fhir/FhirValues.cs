@@ -59,27 +59,60 @@ internal static class FhirValues
     public static string JoinedText(CodeableConcept? concept) => string.Join(" | ", Texts(concept));
 
     /// <summary>The codes of a concept in <paramref name="system"/>.</summary>
-    public static IEnumerable<string> CodesIn(CodeableConcept? concept, string system) =>
-        Codings(concept).Where(c => System(c) == system).Select(Code).OfType<string>();
+    public static IReadOnlyList<string> CodesIn(CodeableConcept? concept, string system)
+    {
+        if (concept is null || concept.Coding.Count == 0) return [];
+        List<string>? codes = null;
+        foreach (var coding in concept.Coding)
+        {
+            if (coding is not null && System(coding) == system && Code(coding) is { } code) (codes ??= new List<string>(2)).Add(code);
+        }
+        return codes ?? (IReadOnlyList<string>)[];
+    }
 
     /// <summary>
     /// The LOINC codes of a concept. A coding without a system counts when its code has the LOINC shape
     /// ("8310-5") [operational: EHR feeds sometimes drop the system].
     /// </summary>
-    public static IEnumerable<string> LoincCodes(CodeableConcept? concept) =>
-        Codings(concept)
-            .Where(c => System(c) is var s && (s == CodeSystems.Loinc || (s is null && LooksLikeLoinc(Code(c)))))
-            .Select(Code)
-            .OfType<string>();
+    /// <remarks>A plain loop, not a LINQ chain: the reader asks this several times per Observation.</remarks>
+    public static IReadOnlyList<string> LoincCodes(CodeableConcept? concept)
+    {
+        if (concept is null || concept.Coding.Count == 0) return [];
+        List<string>? codes = null;
+        foreach (var coding in concept.Coding)
+        {
+            if (coding is null) continue;
+            var system = System(coding);
+            if (system != CodeSystems.Loinc && (system is not null || !LooksLikeLoinc(Code(coding)))) continue;
+            if (Code(coding) is { } code) (codes ??= new List<string>(2)).Add(code);
+        }
+        return codes ?? (IReadOnlyList<string>)[];
+    }
 
     /// <summary>True when a concept carries <paramref name="loinc"/>.</summary>
-    public static bool HasLoinc(CodeableConcept? concept, string loinc) => LoincCodes(concept).Contains(loinc, StringComparer.Ordinal);
+    public static bool HasLoinc(CodeableConcept? concept, string loinc)
+    {
+        var codes = LoincCodes(concept);
+        for (var i = 0; i < codes.Count; i++)
+        {
+            if (string.Equals(codes[i], loinc, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
 
     /// <summary>True when a concept carries any of <paramref name="codes"/> (LOINC).</summary>
-    public static bool HasAnyLoinc(CodeableConcept? concept, IReadOnlySet<string> codes) => LoincCodes(concept).Any(codes.Contains);
+    public static bool HasAnyLoinc(CodeableConcept? concept, IReadOnlySet<string> codes)
+    {
+        var loincs = LoincCodes(concept);
+        for (var i = 0; i < loincs.Count; i++)
+        {
+            if (codes.Contains(loincs[i])) return true;
+        }
+        return false;
+    }
 
     /// <summary>The SNOMED CT codes of a concept.</summary>
-    public static IEnumerable<string> SnomedCodes(CodeableConcept? concept) => CodesIn(concept, CodeSystems.Snomed);
+    public static IReadOnlyList<string> SnomedCodes(CodeableConcept? concept) => CodesIn(concept, CodeSystems.Snomed);
 
     /// <summary>A reference's literal reference, or null.</summary>
     public static string? Reference(ResourceReference? reference) => reference is null ? null : Text(reference.ReferenceElement);

@@ -15,7 +15,7 @@ internal sealed partial class TimelineReading
     private static readonly HashSet<string> AcceptedCultureStatuses = new(StringComparer.Ordinal)
         { "final", "amended", "corrected", "preliminary", "registered" };
 
-    private static readonly HashSet<string> OxygenLoincs = new(StringComparer.Ordinal)
+    private static readonly IReadOnlySet<string> OxygenLoincs = new HashSet<string>(StringComparer.Ordinal)
         { Loinc.InhaledOxygenFlow, Loinc.InhaledOxygenConcentration, Loinc.PulseOximetry, Loinc.OxygenSaturationArterial };
 
     private static readonly string[] OxygenContextWords =
@@ -87,10 +87,11 @@ internal sealed partial class TimelineReading
             index++;
         }
 
-        var oxygenContext = IsOxygenContext(o.Code);
+        var codeText = FhirValues.JoinedText(o.Code); // read once: the three readings below all look at it
+        var oxygenContext = IsOxygenContext(o.Code, codeText);
         ReadDevice(o, oxygenContext, parts);
-        ReadObservationFindings(o, name, time, parts);
-        if (!parts.Recognised) ReadTemperatureByDisplay(o, name, time, parts);
+        ReadObservationFindings(o, name, time, parts, codeText);
+        if (!parts.Recognised) ReadTemperatureByDisplay(o, name, time, parts, codeText);
 
         if (parts.Systolic is not null || parts.Diastolic is not null || parts.Mean is not null)
         {
@@ -118,7 +119,7 @@ internal sealed partial class TimelineReading
 
     private void ReadMeasurement(Observation o, string name, CodeableConcept? code, DataType? value, string part, DateTimeOffset time, ObservationParts parts)
     {
-        var loincs = FhirValues.LoincCodes(code).ToList();
+        var loincs = FhirValues.LoincCodes(code);
         if (loincs.Count == 0) return;
 
         if (loincs.Any(Loinc.BodyTemperatureCodes.Contains))
@@ -244,10 +245,10 @@ internal sealed partial class TimelineReading
         parts.Produced = true;
     }
 
-    private void ReadTemperatureByDisplay(Observation o, string name, DateTimeOffset time, ObservationParts parts)
+    private void ReadTemperatureByDisplay(Observation o, string name, DateTimeOffset time, ObservationParts parts, string codeText)
     {
         // CRS-SPEC §8.4: a vital-signs Observation whose code says "temperature" and whose unit is a temperature.
-        if (!WholeWords.Contains(FhirValues.JoinedText(o.Code), "temperature")) return;
+        if (!WholeWords.Contains(codeText, "temperature")) return;
         var categories = o.Category.Where(c => c is not null).ToList();
         if (categories.Count > 0 && !categories.Any(c => FhirValues.Codings(c).Any(x => FhirValues.Code(x) == "vital-signs"))) return;
         if (!TryMeasure(o.Value, out var m) || m.Unit is not ("Cel" or "[degF]" or "K")) return;
@@ -458,12 +459,27 @@ internal sealed partial class TimelineReading
         return false;
     }
 
-    private static bool IsOxygenContext(CodeableConcept? code)
+    private static bool IsOxygenContext(CodeableConcept? code, string codeText)
     {
-        if (FhirValues.LoincCodes(code).Any(OxygenLoincs.Contains)) return true;
-        var n = WholeWords.Normalize(FhirValues.JoinedText(code));
+        if (FhirValues.HasAnyLoinc(code, OxygenLoincs)) return true;
+        if (codeText.Length > MaxRememberedTextLength) return NamesOxygen(codeText);
+        if (OxygenContextTexts.TryGetValue(codeText, out var known)) return known;
+        var named = NamesOxygen(codeText);
+        if (OxygenContextTexts.Count < MaxRememberedTexts) OxygenContextTexts.TryAdd(codeText, named);
+        return named;
+    }
+
+    private static bool NamesOxygen(string codeText)
+    {
+        var n = WholeWords.Normalize(codeText);
         return OxygenContextWords.Any(w => WholeWords.ContainsNormalized(n, w));
     }
+
+    // A record repeats the same few code texts hundreds of times: whether a text names oxygen is remembered
+    // (it depends on the text alone; at most 4,096 texts of up to 256 characters).
+    private const int MaxRememberedTextLength = 256;
+    private const int MaxRememberedTexts = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> OxygenContextTexts = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The oxygen device of an Observation: a §8.3 SNOMED code in the value or a component's value
@@ -474,9 +490,14 @@ internal sealed partial class TimelineReading
     private static void ReadDevice(Observation o, bool oxygenContext, ObservationParts parts)
     {
         if (parts.Device is not null) return;
-        var values = new List<DataType?> { o.Value };
-        values.AddRange(o.Component.Where(c => c is not null).Select(c => c.Value));
-        foreach (var value in values)
+        // The value and the components' values, in that order (no list unless one of them can name a device).
+        List<DataType?>? values = null;
+        if (o.Value is CodeableConcept or FhirString || o.Component.Any(c => c?.Value is CodeableConcept or FhirString))
+        {
+            values = [o.Value];
+            values.AddRange(o.Component.Where(c => c is not null).Select(c => c.Value));
+        }
+        foreach (var value in values ?? [])
         {
             if (value is not CodeableConcept cc) continue;
             if (TryCodedDevice(cc, out var device, out var text))
@@ -491,7 +512,7 @@ internal sealed partial class TimelineReading
             return;
         }
         if (!oxygenContext) return;
-        foreach (var value in values)
+        foreach (var value in values ?? [])
         {
             var text = value switch
             {
@@ -528,26 +549,32 @@ internal sealed partial class TimelineReading
     }
 
     /// <summary>Findings (CRS-SPEC §5, §9.22) from the Observation's code or value, coded or in text; none when the value says no/absent.</summary>
-    private void ReadObservationFindings(Observation o, string name, DateTimeOffset time, ObservationParts parts)
+    private void ReadObservationFindings(Observation o, string name, DateTimeOffset time, ObservationParts parts, string codeText)
     {
-        var kinds = new List<FindingKind>();
+        // Coded findings first (the code's, then the value's), then those named in text (code, value, value string).
+        List<FindingKind>? kinds = null;
+        var valueConcept = o.Value as CodeableConcept;
+        foreach (var code in FhirValues.SnomedCodes(o.Code))
+        {
+            if (FindingCodes.TryFromSnomed(code, out var kind)) AddKind(ref kinds, kind);
+        }
+        foreach (var code in FhirValues.SnomedCodes(valueConcept))
+        {
+            if (FindingCodes.TryFromSnomed(code, out var kind)) AddKind(ref kinds, kind);
+        }
+        foreach (var kind in FindingCodes.FromText(codeText)) AddKind(ref kinds, kind);
+        if (valueConcept is not null)
+        {
+            foreach (var kind in FindingCodes.FromText(FhirValues.JoinedText(valueConcept))) AddKind(ref kinds, kind);
+        }
+        if (o.Value is FhirString s)
+        {
+            foreach (var kind in FindingCodes.FromText(FhirValues.Text(s))) AddKind(ref kinds, kind);
+        }
+        if (kinds is null) return;
+        parts.Recognised = true;
         var negated = ValueNegates(o.Value)
             || FhirValues.Codings(o.Interpretation.FirstOrDefault()).Any(c => FhirValues.Code(c) is "N" or "NEG");
-        var valueConcept = o.Value as CodeableConcept;
-        foreach (var code in FhirValues.SnomedCodes(o.Code).Concat(FhirValues.SnomedCodes(valueConcept)))
-        {
-            if (FindingCodes.TryFromSnomed(code, out var kind) && !kinds.Contains(kind)) kinds.Add(kind);
-        }
-        var textKinds = new List<FindingKind>();
-        textKinds.AddRange(FindingCodes.FromText(FhirValues.JoinedText(o.Code)));
-        textKinds.AddRange(FindingCodes.FromText(FhirValues.JoinedText(valueConcept)));
-        if (o.Value is FhirString s) textKinds.AddRange(FindingCodes.FromText(FhirValues.Text(s)));
-        foreach (var kind in textKinds)
-        {
-            if (!kinds.Contains(kind)) kinds.Add(kind);
-        }
-        if (kinds.Count == 0) return;
-        parts.Recognised = true;
         if (negated)
         {
             PartIssue(parts, name, DataIssueReasons.FindingAbsent, "the finding is recorded as absent");
@@ -555,6 +582,12 @@ internal sealed partial class TimelineReading
         }
         foreach (var kind in kinds) _findings.Add(new ClinicalFinding(name, kind, time));
         parts.Produced = true;
+    }
+
+    private static void AddKind(ref List<FindingKind>? kinds, FindingKind kind)
+    {
+        kinds ??= new List<FindingKind>(2);
+        if (!kinds.Contains(kind)) kinds.Add(kind);
     }
 
     private static bool ValueNegates(DataType? value) => value switch

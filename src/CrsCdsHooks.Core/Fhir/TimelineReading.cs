@@ -10,6 +10,7 @@ internal sealed partial class TimelineReading
     private const int MaxBundleDepth = 3;
 
     private readonly string _patientId;
+    private readonly string? _plainPatientReference;
     private readonly DateTimeOffset _asOf;
     private readonly DateTimeOffset _latestAccepted;
 
@@ -39,6 +40,10 @@ internal sealed partial class TimelineReading
     public TimelineReading(string patientId, DateTimeOffset asOf)
     {
         _patientId = patientId;
+        // Only for an id FhirReferences.TryParse would read back unchanged from "Patient/<id>".
+        _plainPatientReference = patientId.AsSpan().IndexOfAny('/', '?', '#') < 0 && patientId != "_history" && patientId.Trim() == patientId
+            ? "Patient/" + patientId
+            : null;
         _asOf = asOf;
         _latestAccepted = asOf + FhirTimelineReader.ClockSkewAllowance;
     }
@@ -194,6 +199,8 @@ internal sealed partial class TimelineReading
     {
         var reference = FhirValues.Reference(subject);
         if (reference is null) return false;
+        // Nearly every resource names the patient as "Patient/<id>": that is what FhirReferences would find too.
+        if (_plainPatientReference is not null && string.Equals(reference, _plainPatientReference, StringComparison.Ordinal)) return false;
         ReferenceTarget target;
         if (reference.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
         {

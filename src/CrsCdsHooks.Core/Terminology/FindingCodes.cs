@@ -73,9 +73,27 @@ public static class FindingCodes
     }
 
     /// <summary>Every finding named (and not negated) in <paramref name="text"/>; see the remarks.</summary>
+    /// <remarks>
+    /// The reader asks this of every Observation's code text, and the same few texts recur hundreds of times in a
+    /// record ("Heart rate", "Blood pressure panel…"): answers for texts up to 256 characters are remembered
+    /// (at most 4,096 texts; the answer depends on the text alone).
+    /// </remarks>
     public static IReadOnlyList<FindingKind> FromText(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return [];
+        if (text.Length > MaxCachedTextLength) return Find(text);
+        if (Remembered.TryGetValue(text, out var known)) return known;
+        var found = Find(text);
+        if (Remembered.Count < MaxRememberedTexts) Remembered.TryAdd(text, found);
+        return found;
+    }
+
+    private const int MaxCachedTextLength = 256;
+    private const int MaxRememberedTexts = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, FindingKind[]> Remembered = new(StringComparer.Ordinal);
+
+    private static FindingKind[] Find(string text)
+    {
         var n = WholeWords.Normalize(text);
         if (Qualifiers.Any(q => WholeWords.ContainsNormalized(n, q))) return [];
         var found = new List<FindingKind>();
@@ -93,7 +111,7 @@ public static class FindingCodes
             if (at >= 0 && !IsNegated(n, at, word.Length + 2) && !found.Contains(FindingKind.Wheezing))
                 found.Add(FindingKind.Wheezing);
         }
-        return found;
+        return [.. found];
     }
 
     /// <summary>True for the signs of an anaphylaxis/infusion reaction (skin/mucosal or respiratory, CRS-SPEC §5).</summary>

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(CrsCdsHooks.Benchmarks.PipelineBenchmarks).Assembly).Run(args);
