@@ -1,9 +1,9 @@
 using CrsCdsHooks.Api;
 using CrsCdsHooks.Api.Auth;
-using CrsCdsHooks.Api.Storage;
 using CrsCdsHooks.Api.Endpoints;
 using CrsCdsHooks.Api.OpenApi;
 using CrsCdsHooks.Api.RateLimiting;
+using CrsCdsHooks.Api.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+
 using CrsCdsHooks.Core.Grading;
 
 namespace CrsCdsHooks.Core;

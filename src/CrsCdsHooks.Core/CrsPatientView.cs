@@ -5,6 +5,7 @@ using CrsCdsHooks.Core.Fhir;
 using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Management;
 using CrsCdsHooks.Core.Timeline;
+
 using Hl7.Fhir.Model;
 
 namespace CrsCdsHooks.Core;

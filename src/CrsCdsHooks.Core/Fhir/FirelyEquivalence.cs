@@ -27,30 +27,30 @@ internal static class FirelyEquivalence
         switch (expected)
         {
             case Base b:
-            {
-                var a = (Base)actual;
-                if (b.HasOverflow || a.HasOverflow) return $"{path}: overflow";
-                var left = b.EnumerateElements().ToList();
-                var right = a.EnumerateElements().ToList();
-                if (left.Count != right.Count)
-                    return $"{path}: elements [{string.Join(",", left.Select(e => e.Key))}] vs [{string.Join(",", right.Select(e => e.Key))}]";
-                for (var i = 0; i < left.Count; i++)
                 {
-                    if (left[i].Key != right[i].Key) return $"{path}: element {left[i].Key} vs {right[i].Key}";
-                    if (Compare(left[i].Value, right[i].Value, $"{path}.{left[i].Key}") is { } d) return d;
+                    var a = (Base)actual;
+                    if (b.HasOverflow || a.HasOverflow) return $"{path}: overflow";
+                    var left = b.EnumerateElements().ToList();
+                    var right = a.EnumerateElements().ToList();
+                    if (left.Count != right.Count)
+                        return $"{path}: elements [{string.Join(",", left.Select(e => e.Key))}] vs [{string.Join(",", right.Select(e => e.Key))}]";
+                    for (var i = 0; i < left.Count; i++)
+                    {
+                        if (left[i].Key != right[i].Key) return $"{path}: element {left[i].Key} vs {right[i].Key}";
+                        if (Compare(left[i].Value, right[i].Value, $"{path}.{left[i].Key}") is { } d) return d;
+                    }
+                    return null;
                 }
-                return null;
-            }
             case IList list when expected is not string:
-            {
-                var other = (IList)actual;
-                if (list.Count != other.Count) return $"{path}: {list.Count} vs {other.Count} items";
-                for (var i = 0; i < list.Count; i++)
                 {
-                    if (Compare(list[i], other[i], $"{path}[{i}]") is { } d) return d;
+                    var other = (IList)actual;
+                    if (list.Count != other.Count) return $"{path}: {list.Count} vs {other.Count} items";
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        if (Compare(list[i], other[i], $"{path}[{i}]") is { } d) return d;
+                    }
+                    return null;
                 }
-                return null;
-            }
             case decimal d:
                 // decimal equality ignores scale (38.0 == 38): the literal is what is shown, so compare it too.
                 return d.ToString(CultureInfo.InvariantCulture) == ((decimal)actual).ToString(CultureInfo.InvariantCulture) ? null : $"{path}: {d} vs {actual}";

@@ -1,11 +1,11 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.AspNetCore.Builder;
 using System.Text.Json.Nodes;
 
 using CrsCdsHooks.Api.Auth;
 using CrsCdsHooks.Api.Tests.Auth;
 using CrsCdsHooks.Api.Tests.Infrastructure;
 
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

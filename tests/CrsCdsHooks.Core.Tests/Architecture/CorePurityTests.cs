@@ -1,4 +1,5 @@
 using System.Reflection;
+
 using CrsCdsHooks.Core;
 
 namespace CrsCdsHooks.Core.Tests.Architecture;

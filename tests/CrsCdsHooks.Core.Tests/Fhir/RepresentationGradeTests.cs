@@ -1,6 +1,7 @@
 using CrsCdsHooks.Core.Cards;
 using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Terminology;
+
 using Hl7.Fhir.Model;
 
 namespace CrsCdsHooks.Core.Tests.Fhir;

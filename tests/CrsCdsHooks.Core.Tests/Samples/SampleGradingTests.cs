@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using CrsCdsHooks.Core.Cards;
 using CrsCdsHooks.Core.CdsHooks;
 using CrsCdsHooks.Core.Differential;
@@ -10,6 +11,7 @@ using CrsCdsHooks.Core.Tests.Architecture;
 using CrsCdsHooks.Core.Tests.Cards;
 using CrsCdsHooks.Core.Tests.Management;
 using CrsCdsHooks.Core.Timeline;
+
 using Hl7.Fhir.Model;
 
 namespace CrsCdsHooks.Core.Tests.Samples;
