@@ -100,9 +100,10 @@ internal static partial class CdsServiceRequestReader
     /// </summary>
     public static int CountResources(JsonElement value, int depth = 0)
     {
+        // resourceType first: it is usually a resource's first member, so most resources are answered at once.
         if (depth > 4 || value.ValueKind != JsonValueKind.Object
-            || !value.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array
-            || !value.TryGetProperty("resourceType", out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("Bundle"))
+            || !value.TryGetProperty("resourceType"u8, out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("Bundle"u8)
+            || !value.TryGetProperty("entry"u8, out var entries) || entries.ValueKind != JsonValueKind.Array)
             return 1;
         var count = 0;
         foreach (var entry in entries.EnumerateArray())

@@ -16,6 +16,9 @@ internal static class BodyReader
     /// </summary>
     public static long? FirstUndecodableEscape(ReadOnlySpan<byte> json, int maxDepth)
     {
+        // Tokenising the whole body costs about half a parse; a surrogate escape is spelt \uD800–\uDFFF, so a
+        // body without "\u" before a 'd' or 'D' cannot hold one (a "\\u" only makes the check run).
+        if (!MayEscapeSurrogate(json)) return null;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
         char[]? text = null; // escaped strings are rare (narratives): unescaped into one pooled buffer, never allocated
         try
@@ -48,6 +51,18 @@ internal static class BodyReader
             if (text is not null) ArrayPool<char>.Shared.Return(text);
         }
         return null;
+    }
+
+    private static bool MayEscapeSurrogate(ReadOnlySpan<byte> json)
+    {
+        var rest = json;
+        int at;
+        while ((at = rest.IndexOf("\\u"u8)) >= 0)
+        {
+            rest = rest[(at + 2)..];
+            if (!rest.IsEmpty && (rest[0] | 0x20) == (byte)'d') return true;
+        }
+        return false;
     }
 
     /// <summary>The offset of the first byte that is not part of valid UTF-8, or null when all of it is valid.</summary>

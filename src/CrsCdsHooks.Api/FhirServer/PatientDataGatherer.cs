@@ -260,6 +260,7 @@ internal sealed class PatientDataGatherer(
         if (bundle.TryGetProperty("entry", out var entries) && entries.ValueKind == JsonValueKind.Array)
         {
             var i = 0;
+            r.Resources.EnsureCapacity(r.Resources.Count + entries.GetArrayLength());
             foreach (var entry in entries.EnumerateArray())
             {
                 // Every entry counts toward the cap, usable or not (a page of junk is bounded like a page of data), and

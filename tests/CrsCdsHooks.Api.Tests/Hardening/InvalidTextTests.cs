@@ -76,6 +76,7 @@ public sealed class InvalidTextTests : IDisposable
         { "member name in prefetch", "\"patient\":{", "\"\\uDC00\":null,\"patient\":{" },
         { "member name in a resource", "\"resourceType\":\"Observation\",", "\"resourceType\":\"Observation\",\"\\uD800\":1," },
         { "id of a resource", "\"id\":\"temp-1\"", "\"id\":\"\\uDFFF\"" },
+        { "id of a resource, lower-case escape", "\"id\":\"temp-1\"", "\"id\":\"\\udfff\"" },
         { "resourceType of a resource", "\"resourceType\":\"Observation\"", "\"resourceType\":\"\\uD800\"" },
         { "note text (a high surrogate followed by a letter)", "\"status\":\"final\"", "\"status\":\"final\",\"note\":[{\"text\":\"\\uD83Dx\"}]" },
     };
