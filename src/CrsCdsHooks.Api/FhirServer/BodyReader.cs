@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -89,36 +90,54 @@ internal static class BodyReader
     public static async Task<PooledBytes?> ReadCappedAsync(Stream stream, long maxBytes, CancellationToken cancellationToken, long? lengthHint = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var initial = lengthHint is > 0 && lengthHint <= maxBytes ? (int)lengthHint + 1 : 16 * 1024;
-        var buffer = ArrayPool<byte>.Shared.Rent(initial);
-        var total = 0;
+        var cap = (int)Math.Min(maxBytes + 1, Array.MaxLength);
+        // A declared length (Kestrel holds the body to it) is rented at once, one byte over so the end is seen
+        // without growing. Without one, the buffer doubles from 16 KB; see Grow for the last step.
+        var buffer = new PooledBytes(lengthHint is > 0 && lengthHint < cap ? (int)lengthHint + 1 : Math.Min(16 * 1024, cap), pooled: true);
         try
         {
             while (true)
             {
-                if (total == buffer.Length)
+                if (buffer.Length == buffer.Capacity)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
-                    buffer.AsSpan(0, total).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
+                    buffer = Grow(buffer, cap);
+                    if (buffer.Length == buffer.Capacity) // at the largest array there is, under a larger limit
+                    {
+                        buffer.Dispose();
+                        return null;
+                    }
                 }
-                var read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                var read = await stream.ReadAsync(buffer.Free, cancellationToken).ConfigureAwait(false);
                 if (read == 0) break;
-                total += read;
-                if (total > maxBytes)
+                buffer.Length += read;
+                if (buffer.Length > maxBytes)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer.Dispose();
                     return null;
                 }
             }
-            return new PooledBytes(buffer, total);
+            return buffer;
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            buffer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Twice the capacity, at most <paramref name="cap"/>. The pool rounds every size up to a power of two, so the last
+    /// step to the cap (10 MB + 1 byte by default) is allocated exactly instead: rented, it would be 16 MB, and a
+    /// client sending an endless chunked body could make each call hold nearly twice the limit.
+    /// </summary>
+    private static PooledBytes Grow(PooledBytes buffer, int cap)
+    {
+        var size = (int)Math.Min((long)buffer.Capacity * 2, cap);
+        var larger = new PooledBytes(size, pooled: BitOperations.IsPow2(size) || size < 1024 * 1024);
+        buffer.Span.CopyTo(larger.Free.Span);
+        larger.Length = buffer.Length;
+        buffer.Dispose();
+        return larger;
     }
 
     /// <summary>
@@ -133,23 +152,38 @@ internal static class BodyReader
     }
 }
 
-/// <summary>Bytes in an array rented from <see cref="ArrayPool{T}.Shared"/>; disposing returns the array.</summary>
-internal sealed class PooledBytes(byte[] array, int length) : IDisposable
+/// <summary>
+/// Bytes in an array rented from <see cref="ArrayPool{T}.Shared"/> (or, for an odd large size, allocated exactly);
+/// disposing returns a rented array.
+/// </summary>
+internal sealed class PooledBytes : IDisposable
 {
-    private byte[]? _array = array;
+    private byte[]? _array;
+    private readonly bool _pooled;
+
+    public PooledBytes(int size, bool pooled)
+    {
+        _pooled = pooled;
+        _array = pooled ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+    }
 
     internal byte[] Array => _array ?? throw new ObjectDisposedException(nameof(PooledBytes));
 
-    public int Length { get; } = length;
+    /// <summary>How many bytes hold data.</summary>
+    public int Length { get; set; }
+
+    public int Capacity => Array.Length;
 
     public ReadOnlySpan<byte> Span => Array.AsSpan(0, Length);
 
     public ReadOnlyMemory<byte> Memory => Array.AsMemory(0, Length);
 
+    internal Memory<byte> Free => Array.AsMemory(Length);
+
     public void Dispose()
     {
         if (_array is null) return;
-        ArrayPool<byte>.Shared.Return(_array);
+        if (_pooled) ArrayPool<byte>.Shared.Return(_array);
         _array = null;
     }
 }
