@@ -20,6 +20,9 @@ internal static class BodyReader
         // Tokenising the whole body costs about half a parse; a surrogate escape is spelt \uD800–\uDFFF, so a
         // body without "\u" before a 'd' or 'D' cannot hold one (a "\\u" only makes the check run).
         if (!MayEscapeSurrogate(json)) return null;
+        // The parser skips a leading UTF-8 byte order mark (RFC 8259 §8.1 allows it); the reader does not.
+        var bom = json.StartsWith("\uFEFF"u8) ? 3 : 0;
+        json = json[bom..];
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
         char[]? text = null; // escaped strings are rare (narratives): unescaped into one pooled buffer, never allocated
         try
@@ -39,7 +42,7 @@ internal static class BodyReader
                 }
                 catch (InvalidOperationException)
                 {
-                    return reader.TokenStartIndex;
+                    return reader.TokenStartIndex + bom;
                 }
             }
         }

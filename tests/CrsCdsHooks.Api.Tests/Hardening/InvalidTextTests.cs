@@ -108,6 +108,35 @@ public sealed class InvalidTextTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    /// <summary>
+    /// A UTF-8 byte order mark before the JSON (PowerShell and some Windows tools write one) is ignored, as RFC 8259
+    /// §8.1 allows a parser to: the request is the same request without it.
+    /// </summary>
+    [Fact]
+    public async Task Utf8ByteOrderMark_IsIgnored()
+    {
+        using var host = new ApiHost(null);
+        var body = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(PatientView().ToJsonString())).ToArray();
+
+        var response = await PostBytesAsync(host, ApiHost.ServicePath, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(host.Evaluator.Inputs);
+    }
+
+    [Fact]
+    public async Task Utf8ByteOrderMark_DoesNotHideAnUnpairedSurrogateEscape()
+    {
+        using var host = new ApiHost(null);
+        var json = PatientView().ToJsonString().Replace("\"status\":\"final\"", "\"status\":\"final\",\"note\":[{\"text\":\"\\uD800\"}]", StringComparison.Ordinal);
+        var body = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(json)).ToArray();
+
+        var response = await PostBytesAsync(host, ApiHost.ServicePath, body);
+
+        await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.BadRequest, "unpaired UTF-16 surrogate");
+        Assert.Empty(host.Evaluator.Inputs);
+    }
+
     [Theory]
     [InlineData("card")]
     [InlineData("outcome")]
