@@ -98,7 +98,9 @@ internal sealed class PatientDataGatherer(
             var failure = await FetchAsync(r, call, budget).ConfigureAwait(false);
             if (failure is not null) r.MarkUnobtainable(DataIssueReasons.Unavailable, $"not prefetched, and the FHIR server query failed ({failure})");
         }
-        Log.PrefetchKeyResolved(logger, call.HookInstance, key.Key, r.Source, r.Resources.Count, r.PagesFetched, r.Issues.Count, (long)time.GetElapsedTime(started).TotalMilliseconds);
+        var level = r.PagesFetched > 0 || r.Issues.Count > 0 || r.Unobtainable || r.Truncated ? LogLevel.Information : LogLevel.Debug;
+        var elapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+        Log.PrefetchKeyResolved(logger, level, call.HookInstance, key.Key, r.Source, r.Resources.Count, r.PagesFetched, r.Issues.Count, elapsedMs);
         return r;
     }
 

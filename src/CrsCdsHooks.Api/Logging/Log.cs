@@ -12,8 +12,10 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Information, "Request to {ServiceId} rejected with {StatusCode}: {ProblemCount} problem(s)")]
     public static partial void RequestRejected(ILogger logger, string serviceId, int statusCode, int problemCount);
 
-    [LoggerMessage(3, LogLevel.Information, "Hook {HookInstance} key {Key}: {Source}, {Resources} resources, {Pages} page(s) fetched, {Issues} issue(s), {ElapsedMs} ms")]
-    public static partial void PrefetchKeyResolved(ILogger logger, string hookInstance, string key, string source, int resources, int pages, int issues, long elapsedMs);
+    /// <summary>Information when the key needed the FHIR server or has issues; Debug for a clean prefetched key (the
+    /// Evaluated line already counts its resources), which keeps a routine call to two lines.</summary>
+    [LoggerMessage(EventId = 3, Message = "Hook {HookInstance} key {Key}: {Source}, {Resources} resources, {Pages} page(s) fetched, {Issues} issue(s), {ElapsedMs} ms")]
+    public static partial void PrefetchKeyResolved(ILogger logger, LogLevel level, string hookInstance, string key, string source, int resources, int pages, int issues, long elapsedMs);
 
     [LoggerMessage(4, LogLevel.Warning, "Hook {HookInstance} key {Key}: FHIR query page {Page} failed ({Failure})")]
     public static partial void FhirQueryFailed(ILogger logger, string hookInstance, string key, int page, string failure);
