@@ -29,7 +29,7 @@ public static class SepsisReasons
 /// <remarks>
 /// <para>likely: a positive blood culture collected in the last 7 days; an active sepsis (SNOMED 91302008),
 /// septic shock (76571007), bacterial sepsis (10001005) or bacteremia (5758002) finding (the reader keeps only
-/// active ones); procalcitonin ≥ 2.0 ng/mL in the last 48 h.</para>
+/// active ones, and reads them from Conditions only); procalcitonin ≥ 2.0 ng/mL in the last 48 h.</para>
 /// <para>possible: febrile neutropenia (a measured fever ≥ 38.0 °C in the window — a masked fever does not
 /// count, §9.18 — with ANC &lt; 0.5 × 10⁹/L in the last 48 h; Taplitz 2018); procalcitonin 0.5 to &lt; 2.0 ng/mL
 /// in 48 h; late fever (a fever in the window measured more than 14 × 24 h after T0, §9.19); lactate ≥ 4.0

@@ -548,7 +548,16 @@ internal sealed partial class TimelineReading
         return false;
     }
 
-    /// <summary>Findings (CRS-SPEC §5, §9.22) from the Observation's code or value, coded or in text; none when the value says no/absent.</summary>
+    /// <summary>
+    /// Anaphylaxis signs (CRS-SPEC §5, §9.22) from the Observation's code or value, coded or in text; none when the
+    /// value says no/absent.
+    /// </summary>
+    /// <remarks>
+    /// Sepsis, septic shock, bacterial sepsis and bacteremia are never read from an Observation: CRS-SPEC §5 makes
+    /// infection likely on "an active Condition coded sepsis…", and an Observation naming sepsis is a score, a
+    /// screen or a bundle ("qSOFA sepsis score", "Sepsis bundle compliance"), not a diagnosis. Such an Observation
+    /// with no other finding is reported as code-not-recognised.
+    /// </remarks>
     private void ReadObservationFindings(Observation o, string name, DateTimeOffset time, ObservationParts parts, string codeText)
     {
         // Coded findings first (the code's, then the value's), then those named in text (code, value, value string).
@@ -556,20 +565,20 @@ internal sealed partial class TimelineReading
         var valueConcept = o.Value as CodeableConcept;
         foreach (var code in FhirValues.SnomedCodes(o.Code))
         {
-            if (FindingCodes.TryFromSnomed(code, out var kind)) AddKind(ref kinds, kind);
+            if (FindingCodes.TryFromSnomed(code, out var kind)) AddSign(ref kinds, kind);
         }
         foreach (var code in FhirValues.SnomedCodes(valueConcept))
         {
-            if (FindingCodes.TryFromSnomed(code, out var kind)) AddKind(ref kinds, kind);
+            if (FindingCodes.TryFromSnomed(code, out var kind)) AddSign(ref kinds, kind);
         }
-        foreach (var kind in FindingCodes.FromText(codeText)) AddKind(ref kinds, kind);
+        foreach (var kind in FindingCodes.FromText(codeText)) AddSign(ref kinds, kind);
         if (valueConcept is not null)
         {
-            foreach (var kind in FindingCodes.FromText(FhirValues.JoinedText(valueConcept))) AddKind(ref kinds, kind);
+            foreach (var kind in FindingCodes.FromText(FhirValues.JoinedText(valueConcept))) AddSign(ref kinds, kind);
         }
         if (o.Value is FhirString s)
         {
-            foreach (var kind in FindingCodes.FromText(FhirValues.Text(s))) AddKind(ref kinds, kind);
+            foreach (var kind in FindingCodes.FromText(FhirValues.Text(s))) AddSign(ref kinds, kind);
         }
         if (kinds is null) return;
         parts.Recognised = true;
@@ -584,8 +593,9 @@ internal sealed partial class TimelineReading
         parts.Produced = true;
     }
 
-    private static void AddKind(ref List<FindingKind>? kinds, FindingKind kind)
+    private static void AddSign(ref List<FindingKind>? kinds, FindingKind kind)
     {
+        if (!FindingCodes.IsAnaphylaxisSign(kind)) return; // sepsis kinds come from Conditions only (§5)
         kinds ??= new List<FindingKind>(2);
         if (!kinds.Contains(kind)) kinds.Add(kind);
     }
