@@ -29,8 +29,9 @@ public static class AnaphylaxisReasons
 /// </summary>
 /// <remarks>
 /// <para>Exposures (§9.21): the start of a CAR-T product (<see cref="ClinicalTimeline.Infusions"/>); any
-/// administration of a monoclonal antibody; any administration matching an active drug allergy by RxNorm code
-/// or by the allergy's substance name occurring as whole words in the drug's names (class allergies are not
+/// administration of a monoclonal antibody; any administration matching an active drug allergy by RxNorm code,
+/// by the allergy's substance name occurring as whole words in the drug's names, or by the §8.2 names and
+/// synonyms of the drug recognised on both sides (<see cref="MatchesAllergy"/>; class allergies are not
 /// expanded). Blood products are not exposures (§9.35).</para>
 /// <para>Signs (§9.22) in the evaluation window, each with an exposure up to 6 h before it (the exposure may lie
 /// before the window): skin/mucosal (urticaria, weal, angioedema, flushing), respiratory (bronchospasm,
@@ -183,12 +184,23 @@ public static class AnaphylaxisScreen
     internal static readonly IReadOnlySet<string> SignCriteria =
         new HashSet<string>(StringComparer.Ordinal) { "skin-sign", "respiratory-sign", "hypotension", "vasopressor" };
 
-    /// <summary>True when the drug matches the allergy by RxNorm code or whole-word substance name (CRS-SPEC §9.21).</summary>
+    /// <summary>
+    /// True when the drug matches the allergy (CRS-SPEC §9.21): by RxNorm code; by the allergy's substance name
+    /// occurring as whole words in the drug's names; or, for the drugs of §8.2, by the same drug recognised on both
+    /// sides from its RxNorm ingredient code or any of its §8.2 names and synonyms (§2, §8.2).
+    /// </summary>
+    /// <remarks>
+    /// Both directions of a brand/generic match hold: an allergy to "Actemra" matches tocilizumab coded RxNorm
+    /// 612865, and an allergy to "tocilizumab" matches an administration written only as "Actemra 400 mg IV".
+    /// Recognition is whole-word (<see cref="DrugCodes.MatchNames"/>, CRS-SPEC §9.8): "epinephrine" is never
+    /// norepinephrine. Drugs outside §8.2 match by the literal names only (no brand table is kept for them).
+    /// </remarks>
     internal static bool MatchesAllergy(DrugAdministration drug, DrugAllergy allergy)
     {
         if (drug.RxNormCodes.Intersect(allergy.RxNormCodes, StringComparer.Ordinal).Any()) return true;
         var drugNames = drug.Names.Append(drug.Name).ToList();
-        foreach (var allergyName in allergy.Names.Append(allergy.Substance))
+        var allergyNames = allergy.Names.Append(allergy.Substance).ToList();
+        foreach (var allergyName in allergyNames)
         {
             var phrase = WholeWords.Normalize(allergyName);
             var bare = phrase.Trim();
@@ -196,7 +208,23 @@ public static class AnaphylaxisScreen
             if (drugNames.Any(n => WholeWords.ContainsNormalized(WholeWords.Normalize(n), phrase))) return true;
         }
 
-        return false;
+        var allergens = RecognisedDrugs(allergy.RxNormCodes, allergyNames);
+        if (allergens.Count == 0) return false;
+        var given = RecognisedDrugs(drug.RxNormCodes, drugNames);
+        if (drug.Drug is { } recognised) given.Add(recognised);
+        return given.Overlaps(allergens);
+    }
+
+    /// <summary>The §8.2 drugs named by RxNorm ingredient code or by a §8.2 name or synonym (whole words).</summary>
+    private static HashSet<Drug> RecognisedDrugs(IEnumerable<string> rxNormCodes, IEnumerable<string> names)
+    {
+        var drugs = new HashSet<Drug>();
+        foreach (var code in rxNormCodes)
+        {
+            if (DrugCodes.TryMatchRxNorm(code, out var coded)) drugs.Add(coded);
+        }
+        foreach (var name in names) drugs.UnionWith(DrugCodes.MatchNames(name));
+        return drugs;
     }
 
     private static List<Exposure> Exposures(ClinicalTimeline timeline, DateTimeOffset asOf, DateTimeOffset latest)

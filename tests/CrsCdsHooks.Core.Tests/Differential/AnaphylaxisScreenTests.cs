@@ -135,6 +135,33 @@ public sealed class AnaphylaxisScreenTests
         Assert.Equal(FindingLevel.Possible, f.Level);
     }
 
+    private static readonly Dictionary<string, (Func<TimelineBuilder> Timeline, bool Matches)> BrandAndSynonymCases = new(StringComparer.Ordinal)
+    {
+        ["allergy 'Actemra', tocilizumab coded RxNorm 612865"] = (() => new TimelineBuilder().Allergy("Actemra").Tocilizumab(HoursAgo(1)), true),
+        ["allergy 'tocilizumab', administration text only 'Actemra 400 mg IV'"] =
+            (() => new TimelineBuilder().Allergy("tocilizumab").Drug("Actemra 400 mg IV", HoursAgo(1), Drug.Tocilizumab, monoclonal: true), true),
+        ["allergy 'adrenaline', epinephrine 0.3 mg"] = (() => new TimelineBuilder().Allergy("adrenaline").Drug("epinephrine 0.3 mg", HoursAgo(1), Drug.Epinephrine), true),
+        ["allergy coded RxNorm 612865 only, administration 'Tyenne 560 mg'"] =
+            (() => new TimelineBuilder().Allergy("RxNorm 612865", rxNorm: ["612865"], names: []).Drug("Tyenne 560 mg", HoursAgo(1), Drug.Tocilizumab, monoclonal: true), true),
+        ["allergy 'epinephrine', Levophed (norepinephrine): whole words"] =
+            (() => new TimelineBuilder().Allergy("epinephrine").Drug("Levophed 4 mg/250 mL", HoursAgo(1), Drug.Norepinephrine), false),
+        ["allergy 'adrenaline', noradrenaline: whole words"] =
+            (() => new TimelineBuilder().Allergy("adrenaline").Drug("noradrenaline", HoursAgo(1), Drug.Norepinephrine), false),
+        ["allergy 'Solu-Medrol', prednisolone"] = (() => new TimelineBuilder().Allergy("Solu-Medrol").Drug("prednisolone 20 mg", HoursAgo(1), Drug.Prednisolone), false),
+    };
+
+    public static TheoryData<string> BrandAndSynonymMatches() => [.. BrandAndSynonymCases.Keys];
+
+    [Theory]
+    [MemberData(nameof(BrandAndSynonymMatches))]
+    public void Screen_AllergyMatchedByBrandOrSynonymInEitherDirection_IsAllergyMatchedDrug(string shape)
+    {
+        var (timeline, matches) = BrandAndSynonymCases[shape];
+        var f = Screen(timeline());
+        Assert.True((matches ? FindingLevel.Possible : FindingLevel.NoneFound) == f.Level, shape);
+        if (matches) Assert.Contains(AnaphylaxisReasons.AllergyMatchedDrug, f.Reasons);
+    }
+
     [Fact]
     public void Screen_WithAllergies_NotesThatClassAllergiesAreNotExpanded()
     {
