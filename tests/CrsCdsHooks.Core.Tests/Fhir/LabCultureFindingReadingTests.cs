@@ -133,6 +133,29 @@ public sealed class CultureReadingTests
         Assert.Empty(timeline.Issues);
     }
 
+    [Theory]
+    [InlineData("Staphylococcus aureus; susceptibilities to follow", "final", CultureResult.Positive)]
+    [InlineData("Preliminary report: Gram-positive cocci in clusters", "preliminary", CultureResult.Positive)]
+    [InlineData("Escherichia coli, identification in progress", "final", CultureResult.Positive)]
+    [InlineData("No growth in aerobic bottle; Bacteroides fragilis in anaerobic bottle", "final", CultureResult.Positive)]
+    [InlineData("Gram-negative rods", "final", CultureResult.Positive)]
+    [InlineData("Candida albicans in 1 of 2 sets", "final", CultureResult.Positive)]
+    [InlineData("No growth at 5 days", "final", CultureResult.Negative)]
+    [InlineData("Negative", "final", CultureResult.Negative)]
+    [InlineData("Final report: no growth after 5 days", "final", CultureResult.Negative)]
+    [InlineData("No growth to date", "final", CultureResult.Pending)]
+    [InlineData("Pending", "final", CultureResult.Pending)]
+    [InlineData("In progress", "final", CultureResult.Pending)]
+    [InlineData("Culture in progress, results to follow", "final", CultureResult.Pending)]
+    [InlineData("No growth at 48 hours; incubation continues", "final", CultureResult.Pending)]
+    public void Read_CultureValueString_AnyOrganismNamedIsPositive_ElsePendingOrNegative(string text, string status, CultureResult expected)
+    {
+        var timeline = Fx.Read(Culture(new FhirString(text), status));
+        var culture = Assert.Single(timeline.Cultures);
+        Assert.Equal(expected, culture.Result);
+        Assert.Equal(expected == CultureResult.Positive ? text : null, culture.Organism);
+    }
+
     [Fact]
     public void Read_PositiveCulture_NamesTheOrganism() =>
         Assert.Equal("Staphylococcus aureus", Assert.Single(Fx.Read(Culture(Fx.Sct("3092008", "Staphylococcus aureus"))).Cultures).Organism);
