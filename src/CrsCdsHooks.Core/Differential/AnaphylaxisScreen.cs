@@ -141,7 +141,9 @@ public static class AnaphylaxisScreen
             }
         }
 
-        if (likely.Count == 0 && possible.Count == 0) return DifferentialFinding.None;
+        var classNotes = ClassAllergyNotes(timeline);
+        if (likely.Count == 0 && possible.Count == 0)
+            return classNotes.Count == 0 ? DifferentialFinding.None : new DifferentialFinding(FindingLevel.NoneFound, [], [], classNotes);
 
         if (crs.Fever == FeverStatus.Febrile)
             notes.Add("Fever is present: fever argues for CRS rather than anaphylaxis, but both can coexist.");
@@ -159,7 +161,9 @@ public static class AnaphylaxisScreen
         foreach (var e in notCounted)
             notes.Add($"Hypotension within 6 h after {e.Name} is not counted as an anaphylaxis sign: the patient is not recorded as allergic to it, and hypotension after an anti-cytokine or other antibody is expected in CRS.");
 
-        if (timeline.Allergies.Count > 0)
+        if (classNotes.Count > 0)
+            notes.AddRange(classNotes);
+        else if (timeline.Allergies.Count > 0)
             notes.Add("Drug allergies are matched by RxNorm code or whole-word substance name; class allergies (e.g. \"penicillins\", \"sulfonamides\") are not expanded to their member drugs: review the allergy list against recent administrations.");
 
         var level = likely.Count > 0 ? FindingLevel.Likely : FindingLevel.Possible;
@@ -183,6 +187,43 @@ public static class AnaphylaxisScreen
     /// <summary>The evidence criteria that name a sign (used by the card to find sign times).</summary>
     internal static readonly IReadOnlySet<string> SignCriteria =
         new HashSet<string>(StringComparer.Ordinal) { "skin-sign", "respiratory-sign", "hypotension", "vasopressor" };
+
+    /// <summary>
+    /// Drug-class words of allergy lists (whole words, normalised): an allergy naming one is a class allergy, which
+    /// CRS-SPEC §9.21 does not expand to its member drugs.
+    /// </summary>
+    /// <remarks>
+    /// [operational] The list is ours (the spec names no class code set): plural class names and the usual class
+    /// phrases. A singular ingredient-like name ("penicillin", often coded as penicillin G, RxNorm 7980) is read as
+    /// the ingredient, not as a class.
+    /// </remarks>
+    private static readonly string[] DrugClassWords =
+        [.. new[] { "penicillins", "cephalosporins", "carbapenems", "beta lactams", "beta lactam antibiotics", "sulfonamides",
+            "sulphonamides", "sulfa", "sulpha", "sulfa drugs", "macrolides", "fluoroquinolones", "quinolones", "tetracyclines",
+            "aminoglycosides", "glycopeptides", "antibiotics", "nsaids", "nsaid", "non steroidal anti inflammatory drugs",
+            "salicylates", "opioids", "opiates", "narcotics", "corticosteroids", "steroids", "glucocorticoids", "statins",
+            "ace inhibitors", "anticonvulsants", "antiepileptics", "benzodiazepines", "barbiturates", "local anesthetics",
+            "local anaesthetics", "contrast media", "iodinated contrast", "contrast dye", "monoclonal antibodies", "biologics",
+            "vaccines", "heparins", "platinum compounds", "taxanes" }
+            .Select(WholeWords.Normalize)];
+
+    /// <summary>
+    /// One note per active class allergy that matched no administration (CRS-SPEC §9.21 "class allergies are not
+    /// expanded; say so"), naming the allergy — shown on the CRS card's differential even when the screen finds nothing.
+    /// </summary>
+    private static List<string> ClassAllergyNotes(ClinicalTimeline timeline)
+    {
+        var notes = new List<string>();
+        foreach (var allergy in timeline.Allergies)
+        {
+            var names = allergy.Names.Append(allergy.Substance).Select(WholeWords.Normalize).ToList();
+            if (!names.Any(n => DrugClassWords.Any(c => WholeWords.ContainsNormalized(n, c)))) continue;
+            if (timeline.Drugs.Any(d => MatchesAllergy(d, allergy))) continue;
+            notes.Add($"Allergy to \"{allergy.Substance}\" ({allergy.Source}) names a drug class: class allergies are not expanded to their member drugs (CRS-SPEC §9.21), so no administration was matched to it; review recent administrations against it.");
+        }
+
+        return notes;
+    }
 
     /// <summary>
     /// True when the drug matches the allergy (CRS-SPEC §9.21): by RxNorm code; by the allergy's substance name

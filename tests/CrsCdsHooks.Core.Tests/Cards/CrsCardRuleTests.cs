@@ -143,6 +143,25 @@ public sealed class CrsCardRuleTests
     }
 
     [Fact]
+    public void Card_ClassAllergyWithNothingMatched_DifferentialSaysClassAllergiesAreNotExpanded()
+    {
+        Hl7.Fhir.Model.Resource[] resources =
+        [
+            new Hl7.Fhir.Model.Patient { Id = Fhir.Fx.PatientId, BirthDate = "1970-05-01" },
+            Fhir.Fx.Admin("cart", new Hl7.Fhir.Model.CodeableConcept { Text = "Yescarta (axicabtagene ciloleucel)" }, Fhir.Fx.AsOf.AddDays(-3)),
+            Fhir.Fx.Temp("fever", 38.5m, "Cel", Fhir.Fx.AsOf.AddHours(-3)),
+            new Hl7.Fhir.Model.AllergyIntolerance { Id = "pcns", Patient = Fhir.Fx.Subject(), Code = Fhir.Fx.Text("Penicillins") },
+        ];
+        var evaluation = new CrsPatientView(new CrsOptions()).Evaluate(new PatientViewInput(Fhir.Fx.PatientId, Fhir.Fx.AsOf, resources, []), new SequentialCardIdSource());
+
+        var card = Assert.Single(evaluation.Response.Cards);
+        var detail = card.Detail!;
+        var differential = detail[detail.IndexOf("### Differential", StringComparison.Ordinal)..];
+        differential = differential[..differential.IndexOf("\n### ", 5, StringComparison.Ordinal)];
+        Assert.Contains("Allergy to \"Penicillins\" (AllergyIntolerance/pcns) names a drug class: class allergies are not expanded", differential, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Card_DataNotUsed_IsGroupedByReasonAndCapped()
     {
         var card = CardScenarios.Get("grade4-two-pressors-many-issues").Card();

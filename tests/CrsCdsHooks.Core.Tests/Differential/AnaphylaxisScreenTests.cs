@@ -163,6 +163,22 @@ public sealed class AnaphylaxisScreenTests
     }
 
     [Fact]
+    public void Screen_ClassAllergyMatchingNoDrug_NothingFound_StillSaysClassAllergiesAreNotExpanded_NamingIt()
+    {
+        var f = Screen(new TimelineBuilder().Infusion(DaysAgo(3)).Allergy("Penicillins").Drug("amoxicillin 500 mg capsule", HoursAgo(1)));
+
+        Assert.Equal(FindingLevel.NoneFound, f.Level);
+        Assert.Empty(f.Reasons);
+        var note = Assert.Single(f.Notes);
+        Assert.Contains("\"Penicillins\" (AllergyIntolerance/", note, StringComparison.Ordinal);
+        Assert.Contains("class allergies are not expanded", note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Screen_IngredientAllergy_NothingFound_HasNoClassNote() =>
+        Assert.Same(DifferentialFinding.None, Screen(new TimelineBuilder().Infusion(DaysAgo(3)).Allergy("Penicillin", rxNorm: ["7980"])));
+
+    [Fact]
     public void Screen_WithAllergies_NotesThatClassAllergiesAreNotExpanded()
     {
         var f = Screen(new TimelineBuilder().Allergy("Penicillins").Infusion(HoursAgo(3)).Finding(FindingKind.Urticaria, HoursAgo(2)));
