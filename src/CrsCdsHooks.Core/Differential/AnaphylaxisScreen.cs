@@ -146,12 +146,12 @@ public static class AnaphylaxisScreen
             return classNotes.Count == 0 ? DifferentialFinding.None : new DifferentialFinding(FindingLevel.NoneFound, [], [], classNotes);
 
         if (crs.Fever == FeverStatus.Febrile)
-            notes.Add("Fever is present: fever argues for CRS rather than anaphylaxis, but both can coexist.");
+            notes.Add(FeverArguesForCrsNote);
 
         if (pairedSigns.Count > 0 && LacksAcuteTryptase(timeline, pairedSigns.Select(s => s.Time), latest))
         {
             var first = pairedSigns.OrderBy(s => s.Time).First();
-            notes.Add($"No tryptase collected after the first sign ({ScreenFormat.Time(first.Time)}): draw serum tryptase within 2 h of the reaction's onset; compare it with a baseline (positive when > 1.2 × baseline + 2 ng/mL, Valent 2019).");
+            notes.Add($"No tryptase collected after the first sign ({ScreenFormat.Time(first.Time)}): {TryptaseTiming(first.Time, asOf)}; compare it with a baseline (positive when > 1.2 × baseline + 2 ng/mL, Valent 2019).");
         }
 
         var notCounted = uncountedHypotension
@@ -172,6 +172,25 @@ public static class AnaphylaxisScreen
             .DistinctBy(e => (e.Criterion, e.Finding, e.Time, string.Join('|', e.Sources)))
             .OrderBy(e => e.Time).ToList();
         return new DifferentialFinding(level, reasons, distinctEvidence, notes);
+    }
+
+    /// <summary>The sentence the screen adds when fever is present beside a finding (CRS-SPEC §5 "Fever argues for CRS").</summary>
+    public const string FeverArguesForCrsNote = "Fever is present: fever argues for CRS rather than anaphylaxis, but both can coexist.";
+
+    /// <summary>Serum tryptase is most informative when drawn within this long after the reaction's onset (Valent 2019; WAO 2020).</summary>
+    public static readonly TimeSpan TryptaseBestWithin = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// When to draw the tryptase, said truthfully: "draw serum tryptase now, within 2 h of onset (by 14:30 UTC)"
+    /// while the first sign is at most 2 h old, else "draw serum tryptase as soon as possible; the sign began 5 h ago,
+    /// and tryptase is most informative within 2 h of onset".
+    /// </summary>
+    internal static string TryptaseTiming(DateTimeOffset firstSign, DateTimeOffset asOf)
+    {
+        var since = asOf - firstSign;
+        return since <= TryptaseBestWithin
+            ? $"draw serum tryptase now, within 2 h of onset (by {ScreenFormat.Time(firstSign + TryptaseBestWithin)})"
+            : $"draw serum tryptase as soon as possible; the sign began {ScreenFormat.Duration(since)} ago, and tryptase is most informative within 2 h of onset";
     }
 
     /// <summary>

@@ -138,8 +138,25 @@ public sealed class CrsCardRuleTests
         var card = CardScenarios.Get("grade4-two-pressors-many-issues").Card();
 
         Assert.Contains("Infection is not excluded", card.Detail, StringComparison.Ordinal);
-        Assert.Contains("Fever argues for CRS.", card.Detail, StringComparison.Ordinal);
+        Assert.Contains(AnaphylaxisScreen.FeverArguesForCrsNote, card.Detail, StringComparison.Ordinal);
         Assert.Equal(1, CountOf(card.Detail!, "Infection is not excluded"));
+        Assert.Equal(1, CountOf(card.Detail!.ToUpperInvariant(), "ARGUES FOR CRS"));
+    }
+
+    [Fact]
+    public void Card_FeverBesideAScreenedAnaphylaxisFinding_SaysFeverArguesForCrsOnce()
+    {
+        var timeline = new Differential.TimelineBuilder().Infusion(Differential.TimelineBuilder.DaysAgo(3))
+            .Drug("rituximab", Differential.TimelineBuilder.HoursAgo(3), monoclonal: true)
+            .Finding(FindingKind.Urticaria, Differential.TimelineBuilder.HoursAgo(2)).Build();
+        var crs = Differential.Assessments.Crs(FeverStatus.Febrile, grade: 1);
+        var anaphylaxis = AnaphylaxisScreen.Screen(timeline, crs, new CrsOptions());
+        Assert.Contains(AnaphylaxisScreen.FeverArguesForCrsNote, anaphylaxis.Notes);
+        var s = new CardScenario("febrile-anaphylaxis", timeline, crs, DifferentialFinding.None, anaphylaxis, CardScenarios.NoPlan());
+
+        var card = s.Card();
+
+        Assert.Equal(1, CountOf(card.Detail!.ToUpperInvariant(), "ARGUES FOR CRS"));
     }
 
     [Fact]

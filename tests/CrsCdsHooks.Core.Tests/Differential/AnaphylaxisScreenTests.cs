@@ -428,14 +428,14 @@ public sealed class AnaphylaxisScreenTests
     public void Screen_SignWithoutTryptase_AsksForATryptaseDraw()
     {
         var f = Screen(new TimelineBuilder().Infusion(HoursAgo(3)).Finding(FindingKind.Urticaria, HoursAgo(1)));
-        Assert.Contains(f.Notes, n => n.Contains("draw serum tryptase within 2 h", StringComparison.Ordinal));
+        Assert.Contains(f.Notes, n => n.Contains("draw serum tryptase now, within 2 h of onset (by 2025-06-15 13:00 UTC)", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Screen_SignWithAcuteTryptase_DoesNotAskForOne()
     {
         var f = Screen(new TimelineBuilder().Infusion(HoursAgo(3)).Finding(FindingKind.Urticaria, HoursAgo(2)).Lab(LabAnalyte.Tryptase, 5m, HoursAgo(1)));
-        Assert.DoesNotContain(f.Notes, n => n.Contains("tryptase within 2 h", StringComparison.Ordinal));
+        Assert.DoesNotContain(f.Notes, n => n.Contains("draw serum tryptase", StringComparison.Ordinal));
     }
 
     [Fact]
