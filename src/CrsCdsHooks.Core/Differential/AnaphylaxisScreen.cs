@@ -48,7 +48,9 @@ public static class AnaphylaxisReasons
 /// <para>[operational] An exposure that ran over a period (an infusion) lasts from its start to its end (an
 /// in-progress one to asOf); a sign counts from the exposure's start to 6 h after its end, inclusive. A
 /// vasopressor is a sign when it runs during the window and started within that span. "Bronchospasm" in the
-/// tryptase rule is the bronchospasm finding itself (SNOMED 4386001 or text), as §5 words it.</para>
+/// tryptase rule is the bronchospasm finding itself (SNOMED 4386001 or text), as §5 words it. An epinephrine dose given
+/// IM/SC or at a single point in time counts as a vasopressor sign as §9.22 says; when such doses alone make
+/// "hypotension" a sign after an exposure, a note asks for review (<see cref="EpinephrineDoseReview"/>).</para>
 /// </remarks>
 public static class AnaphylaxisScreen
 {
@@ -95,6 +97,7 @@ public static class AnaphylaxisScreen
         var notes = new List<string>();
         var pairedSigns = new List<Sign>();
         var uncountedHypotension = new List<(Exposure Exposure, List<Sign> Signs)>();
+        var doseNotes = new List<string>();
 
         foreach (var exposure in exposures)
         {
@@ -120,6 +123,9 @@ public static class AnaphylaxisScreen
             if (skin.Count > 0) possible.Add(AnaphylaxisReasons.SkinSignAfterExposure);
             if (respiratory.Count > 0) possible.Add(AnaphylaxisReasons.RespiratorySignAfterExposure);
             if (hypotension.Count > 0) possible.Add(AnaphylaxisReasons.HypotensionAfterExposure);
+            // [operational] When only IM/SC or single epinephrine doses make "hypotension" a sign, flag them (§9.22 counts them).
+            if (hypotension.Count > 0 && hypotension.All(s => s.EpinephrineDose is not null))
+                doseNotes.AddRange(hypotension.Select(s => EpinephrineDoseReview.AnaphylaxisNote(s.EpinephrineDose!)));
 
             foreach (var s in skin.Concat(respiratory)) evidence.Add(s.ToEvidence());
             foreach (var s in hypotension.Where(s => s.Criterion == "vasopressor")) evidence.Add(s.ToEvidence());
@@ -153,6 +159,8 @@ public static class AnaphylaxisScreen
             var first = pairedSigns.OrderBy(s => s.Time).First();
             notes.Add($"No tryptase collected after the first sign ({ScreenFormat.Time(first.Time)}): {TryptaseTiming(first.Time, asOf)}; compare it with a baseline (positive when > 1.2 × baseline + 2 ng/mL, Valent 2019).");
         }
+
+        notes.AddRange(doseNotes.Distinct(StringComparer.Ordinal));
 
         var notCounted = uncountedHypotension
             .Where(u => u.Signs.Any(s => !pairedSigns.Contains(s)))
@@ -338,7 +346,10 @@ public static class AnaphylaxisScreen
         {
             var (start, end) = d.CountedSpan(asOf);
             if (start > latest || end <= windowStart) continue;
-            signs.Add(new Sign(SignKind.Hypotension, "vasopressor", $"{d.Name} started (vasopressor)", start, d.Source, TryptaseEligible: true));
+            signs.Add(new Sign(SignKind.Hypotension, "vasopressor", $"{d.Name} started (vasopressor)", start, d.Source, TryptaseEligible: true)
+            {
+                EpinephrineDose = EpinephrineDoseReview.NeedsReview(d) ? d : null,
+            });
         }
 
         return signs;
@@ -413,6 +424,9 @@ public static class AnaphylaxisScreen
 
     private sealed record Sign(SignKind Kind, string Criterion, string Text, DateTimeOffset Time, string Source, bool TryptaseEligible)
     {
+        /// <summary>The IM/SC or single epinephrine dose behind a vasopressor sign, flagged for review.</summary>
+        public DrugAdministration? EpinephrineDose { get; init; }
+
         public EvidenceItem ToEvidence() => new(Criterion, Text, Time, [Source]);
     }
 

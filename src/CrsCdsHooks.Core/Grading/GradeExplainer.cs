@@ -422,6 +422,10 @@ internal static class GradeExplainer
                 + "not counted as a vasopressor for grading. Review hemodynamic support.");
         }
 
+        // [operational] The grade counts these doses as CRS-SPEC §3 says; the note asks for review (EpinephrineDoseReview).
+        foreach (var dose in facts.Vasopressors.Select(v => v.Administration).Distinct().Where(EpinephrineDoseReview.NeedsReview))
+            notes.Add(EpinephrineDoseReview.CrsNote(dose));
+
         foreach (var (support, _) in facts.Oxygen.Where(o => o.Grade.TracheostomyTubeAlone))
         {
             notes.Add($"Tracheostomy tube recorded without oxygen settings ({string.Join(", ", support.Sources)}): review the mode of oxygen support (graded 0, up to 4).");
