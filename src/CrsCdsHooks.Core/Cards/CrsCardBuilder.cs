@@ -337,6 +337,7 @@ public static class CrsCardBuilder
         DataIssueReasons.Truncated => "data truncated",
         DataIssueReasons.Unavailable => "data unavailable",
         DataIssueReasons.RateNotConvertible => "rate not convertible",
+        DataIssueReasons.BirthDateMissing => "no birth date (the Patient is still used, with adult thresholds)",
         _ => "other",
     };
 
