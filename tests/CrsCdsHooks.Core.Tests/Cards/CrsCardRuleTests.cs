@@ -237,6 +237,12 @@ public sealed class CrsCardRuleTests
             case null:
                 Assert.Fail($"null at {path}");
                 break;
+            // Card members only: the assessment extension's value keeps the CRS-SPEC §7 shape ("reasons": [], dataIssues),
+            // so below an "extension" key only the value's own presence is checked.
+            case JsonObject o when path.EndsWith(".extension", StringComparison.Ordinal):
+                Assert.True(o.Count > 0, $"empty object at {path}");
+                foreach (var (key, value) in o) Assert.True(value is JsonObject { Count: > 0 }, $"empty extension value at {path}.{key}");
+                break;
             case JsonObject o:
                 Assert.True(o.Count > 0, $"empty object at {path}");
                 foreach (var (key, value) in o) AssertNoEmpty(value, $"{path}.{key}");

@@ -312,7 +312,7 @@ public sealed class PatientAndInputRulesTests
 
         Assert.Equal(2, evaluation.Assessment.Current[GradingSystem.Astct2019].Grade);
         var extension = (CdsAssessmentExtension)evaluation.Response.Cards[0].Extension![AssessmentExtension.Key];
-        Assert.Contains(new CdsDataIssueSummary("Patient/p1", DataIssueReasons.BirthDateMissing), extension.DataIssues!);
+        Assert.Contains(new CdsDataIssueSummary("Patient/p1", DataIssueReasons.BirthDateMissing), extension.DataIssues);
         Assert.Contains("no birth date (the Patient is still used, with adult thresholds) (birth-date-missing, 1): Patient/p1", evaluation.Response.Cards[0].Detail, StringComparison.Ordinal);
     }
 
