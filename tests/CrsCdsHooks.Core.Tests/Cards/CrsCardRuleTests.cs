@@ -178,6 +178,18 @@ public sealed class CrsCardRuleTests
         Assert.Contains("Allergy to \"Penicillins\" (AllergyIntolerance/pcns) names a drug class: class allergies are not expanded", differential, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("grade0-up-to-3-no-temperature-nasal-cannula", "| nasal cannula, flow not recorded |")]
+    [InlineData("grade4-two-pressors-many-issues", "| BiPAP, FiO2 60 % |")]
+    public void Card_OxygenSupportRow_ShowsTheDeviceFlowAndFiO2Settings(string scenario, string valueCell)
+    {
+        var card = CardScenarios.Get(scenario).Card();
+
+        var row = card.Detail!.Split('\n').Single(l => l.StartsWith("| Oxygen support |", StringComparison.Ordinal));
+        Assert.Contains(valueCell, row, StringComparison.Ordinal);
+        Assert.DoesNotContain("| — |", row, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Card_DataNotUsed_IsGroupedByReasonAndCapped()
     {
