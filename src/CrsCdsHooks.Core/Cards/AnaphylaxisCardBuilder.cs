@@ -79,7 +79,8 @@ public static class AnaphylaxisCardBuilder
             }
         }
 
-        if (needsTryptase) suggestions.Add(Tryptase(patientId, asOf, ids));
+        var tryptaseTiming = needsTryptase ? AnaphylaxisScreen.TryptaseTiming(signTimes.Min(), asOf) : null;
+        if (tryptaseTiming is not null) suggestions.Add(Tryptase(patientId, asOf, signTimes.Min(), tryptaseTiming, ids));
 
         var level = DifferentialCardText.Level(anaphylaxis.Level);
         var headline = likely ? anaphylaxis.Reasons.Where(IsLikelyReason) : anaphylaxis.Reasons;
@@ -90,7 +91,7 @@ public static class AnaphylaxisCardBuilder
             Uuid = cardId,
             Summary = summary,
             Indicator = likely ? "critical" : "warning",
-            Detail = Detail(anaphylaxis, crs, epinephrineLine, needsTryptase),
+            Detail = Detail(anaphylaxis, crs, epinephrineLine, tryptaseTiming),
             Source = new CdsSource(
                 "Anaphylaxis: NIAID/FAAN 2006 (Sampson), WAO 2020 (Cardona); tryptase 20 % + 2 (Valent 2019)",
                 DifferentialCardText.Sampson2006.Url),
@@ -127,15 +128,19 @@ public static class AnaphylaxisCardBuilder
             $"Create a draft MedicationRequest: epinephrine {dose} mg IM, stat", request, ids);
     }
 
-    private static CdsSuggestion Tryptase(string patientId, DateTimeOffset asOf, ICardIdSource ids)
+    private static CdsSuggestion Tryptase(string patientId, DateTimeOffset asOf, DateTimeOffset firstSign, string timing, ICardIdSource ids)
     {
+        var early = asOf - firstSign <= AnaphylaxisScreen.TryptaseBestWithin;
         var request = DraftOrders.Service(patientId, asOf, OrderCodes.Loinc, OrderCodes.TryptaseLoinc, "Tryptase [Mass/volume] in Serum or Plasma",
             "Serum tryptase", laboratory: true, RequestPriority.Stat, null,
-            "Draw within 2 h of the reaction's onset. Compare with a baseline taken at least 24 h after recovery (positive when > 1.2 × baseline + 2 ng/mL).");
-        return DraftOrders.Create("Serum tryptase now (within 2 h of onset)", "Create a draft ServiceRequest: tryptase (LOINC 21582-2), stat", request, ids);
+            $"{char.ToUpperInvariant(timing[0])}{timing[1..]}. Compare with a baseline taken at least 24 h after recovery (positive when > 1.2 × baseline + 2 ng/mL).");
+        var label = early
+            ? "Serum tryptase now (within 2 h of onset)"
+            : $"Serum tryptase as soon as possible (sign began {ScreenFormat.Duration(asOf - firstSign)} ago)";
+        return DraftOrders.Create(label, "Create a draft ServiceRequest: tryptase (LOINC 21582-2), stat", request, ids);
     }
 
-    private static string Detail(DifferentialFinding anaphylaxis, CrsAssessment crs, string? epinephrineLine, bool needsTryptase)
+    private static string Detail(DifferentialFinding anaphylaxis, CrsAssessment crs, string? epinephrineLine, string? tryptaseTiming)
     {
         var lines = new List<string>();
         if (epinephrineLine is not null)
@@ -159,7 +164,7 @@ public static class AnaphylaxisCardBuilder
         if (anaphylaxis.Level == FindingLevel.Possible)
             todo.Add("Observe closely: if a second organ system becomes involved or blood pressure falls, treat as anaphylaxis with IM epinephrine.");
         todo.Add("If the suspected drug is still running, consider stopping it.");
-        if (needsTryptase) todo.Add("Serum tryptase: none collected after the sign — draw now, within 2 h of onset (suggested below).");
+        if (tryptaseTiming is not null) todo.Add($"Serum tryptase: none collected after the sign — {tryptaseTiming} (suggested below).");
         lines.Add("**What to do**");
         lines.AddRange(DifferentialCardText.Bullets(todo));
         lines.Add(string.Empty);

@@ -6,8 +6,10 @@ using CrsCdsHooks.Core.Timeline;
 namespace CrsCdsHooks.Core.Cards;
 
 // The machine-readable assessment carried by every card under extension key "crsCdsHooks.assessment"
-// (CRS-SPEC §7). Plain records serialized with CdsJson.Options (camelCase; null members omitted). Empty lists are
-// passed as null so that the JSON never holds [] (CDS-HOOKS.md JSON rules).
+// (CRS-SPEC §7). Plain records serialized with CdsJson.Options (camelCase; null members omitted). The extension keeps
+// the §7 shape: differential.*.reasons and dataIssues are always present, [] when empty, so a consumer can read them
+// without a presence check. The JSON rule "omit empty optionals" (CDS-HOOKS.md) is about the card's own members; this
+// object is the value of one extension key and follows §7 instead.
 
 /// <summary>The <c>crsCdsHooks.assessment</c> extension object (CRS-SPEC §7).</summary>
 /// <param name="AsOf">The request time, UTC ISO 8601 ("2025-03-04T12:00:00Z").</param>
@@ -15,14 +17,14 @@ namespace CrsCdsHooks.Core.Cards;
 /// <param name="Crs">CRS presence and grades.</param>
 /// <param name="Differential">The infection and anaphylaxis screens.</param>
 /// <param name="Tocilizumab">Tocilizumab history and suggested dose.</param>
-/// <param name="DataIssues">Every resource not used, and why; null when none.</param>
+/// <param name="DataIssues">Every resource not used (or used with a reported default), and why; [] when none.</param>
 public sealed record CdsAssessmentExtension(
     string AsOf,
     CdsInfusionSummary? Infusion,
     CdsCrsSummary Crs,
     CdsDifferentialSummary Differential,
     CdsTocilizumabSummary Tocilizumab,
-    IReadOnlyList<CdsDataIssueSummary>? DataIssues);
+    IReadOnlyList<CdsDataIssueSummary> DataIssues);
 
 /// <summary>The infusion: product, T0 and day after infusion.</summary>
 /// <param name="Product">Generic name ("axicabtagene ciloleucel").</param>
@@ -62,8 +64,8 @@ public sealed record CdsDifferentialSummary(CdsFindingSummary Infection, CdsFind
 
 /// <summary>One screen's level and reason codes.</summary>
 /// <param name="Level">"likely", "possible" or "none-found".</param>
-/// <param name="Reasons">Kebab-case reason codes; null when none (never an empty array on the wire).</param>
-public sealed record CdsFindingSummary(string Level, IReadOnlyList<string>? Reasons);
+/// <param name="Reasons">Kebab-case reason codes; [] when none (CRS-SPEC §7 shows <c>"reasons": []</c>).</param>
+public sealed record CdsFindingSummary(string Level, IReadOnlyList<string> Reasons);
 
 /// <summary>Tocilizumab history and the suggested dose (CRS-SPEC §6, §9.24).</summary>
 /// <param name="DosesLast24h">Administrations started in the 24 h before asOf.</param>
@@ -121,7 +123,7 @@ public static class AssessmentExtension
                 assessment.FeverWaived),
             new CdsDifferentialSummary(Finding(infection), Finding(anaphylaxis)),
             new CdsTocilizumabSummary(tocilizumab.DosesLast24h, tocilizumab.DosesTotal, tocilizumab.SuggestedDoseMg),
-            issues.Count == 0 ? null : issues);
+            issues);
     }
 
     /// <summary>The card's <c>extension</c> member: <c>{"crsCdsHooks.assessment": {...}}</c>.</summary>
@@ -146,5 +148,5 @@ public static class AssessmentExtension
         a.Peak.TryGetValue(system, out var p) ? p : throw new ArgumentException($"The assessment has no {system} peak.", nameof(a));
 
     private static CdsFindingSummary Finding(DifferentialFinding f) =>
-        new(LevelName(f.Level), f.Reasons.Count == 0 ? null : f.Reasons.Distinct(StringComparer.Ordinal).ToList());
+        new(LevelName(f.Level), f.Reasons.Distinct(StringComparer.Ordinal).ToList());
 }

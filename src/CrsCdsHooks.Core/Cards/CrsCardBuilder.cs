@@ -287,7 +287,8 @@ public static class CrsCardBuilder
         if (anaphylaxis.Level != FindingLevel.NoneFound)
         {
             lines.Add($"Anaphylaxis/infusion reaction: {AssessmentExtension.LevelName(anaphylaxis.Level)} ({string.Join(", ", anaphylaxis.Reasons)}); see the anaphylaxis card.");
-            if (febrile) lines.Add("Fever argues for CRS.");
+            // The screen's own note says it when fever is present; say it once (CRS-SPEC §5).
+            if (febrile && !anaphylaxis.Notes.Contains(AnaphylaxisScreen.FeverArguesForCrsNote)) lines.Add(AnaphylaxisScreen.FeverArguesForCrsNote);
         }
 
         lines.AddRange(anaphylaxis.Notes);
@@ -336,6 +337,7 @@ public static class CrsCardBuilder
         DataIssueReasons.Truncated => "data truncated",
         DataIssueReasons.Unavailable => "data unavailable",
         DataIssueReasons.RateNotConvertible => "rate not convertible",
+        DataIssueReasons.BirthDateMissing => "no birth date (the Patient is still used, with adult thresholds)",
         _ => "other",
     };
 

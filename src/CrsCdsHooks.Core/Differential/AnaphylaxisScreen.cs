@@ -29,8 +29,9 @@ public static class AnaphylaxisReasons
 /// </summary>
 /// <remarks>
 /// <para>Exposures (§9.21): the start of a CAR-T product (<see cref="ClinicalTimeline.Infusions"/>); any
-/// administration of a monoclonal antibody; any administration matching an active drug allergy by RxNorm code
-/// or by the allergy's substance name occurring as whole words in the drug's names (class allergies are not
+/// administration of a monoclonal antibody; any administration matching an active drug allergy by RxNorm code,
+/// by the allergy's substance name occurring as whole words in the drug's names, or by the §8.2 names and
+/// synonyms of the drug recognised on both sides (<see cref="MatchesAllergy"/>; class allergies are not
 /// expanded). Blood products are not exposures (§9.35).</para>
 /// <para>Signs (§9.22) in the evaluation window, each with an exposure up to 6 h before it (the exposure may lie
 /// before the window): skin/mucosal (urticaria, weal, angioedema, flushing), respiratory (bronchospasm,
@@ -47,7 +48,9 @@ public static class AnaphylaxisReasons
 /// <para>[operational] An exposure that ran over a period (an infusion) lasts from its start to its end (an
 /// in-progress one to asOf); a sign counts from the exposure's start to 6 h after its end, inclusive. A
 /// vasopressor is a sign when it runs during the window and started within that span. "Bronchospasm" in the
-/// tryptase rule is the bronchospasm finding itself (SNOMED 4386001 or text), as §5 words it.</para>
+/// tryptase rule is the bronchospasm finding itself (SNOMED 4386001 or text), as §5 words it. An epinephrine dose given
+/// IM/SC or at a single point in time counts as a vasopressor sign as §9.22 says; when such doses alone make
+/// "hypotension" a sign after an exposure, a note asks for review (<see cref="EpinephrineDoseReview"/>).</para>
 /// </remarks>
 public static class AnaphylaxisScreen
 {
@@ -94,6 +97,7 @@ public static class AnaphylaxisScreen
         var notes = new List<string>();
         var pairedSigns = new List<Sign>();
         var uncountedHypotension = new List<(Exposure Exposure, List<Sign> Signs)>();
+        var doseNotes = new List<string>();
 
         foreach (var exposure in exposures)
         {
@@ -119,6 +123,9 @@ public static class AnaphylaxisScreen
             if (skin.Count > 0) possible.Add(AnaphylaxisReasons.SkinSignAfterExposure);
             if (respiratory.Count > 0) possible.Add(AnaphylaxisReasons.RespiratorySignAfterExposure);
             if (hypotension.Count > 0) possible.Add(AnaphylaxisReasons.HypotensionAfterExposure);
+            // [operational] When only IM/SC or single epinephrine doses make "hypotension" a sign, flag them (§9.22 counts them).
+            if (hypotension.Count > 0 && hypotension.All(s => s.EpinephrineDose is not null))
+                doseNotes.AddRange(hypotension.Select(s => EpinephrineDoseReview.AnaphylaxisNote(s.EpinephrineDose!)));
 
             foreach (var s in skin.Concat(respiratory)) evidence.Add(s.ToEvidence());
             foreach (var s in hypotension.Where(s => s.Criterion == "vasopressor")) evidence.Add(s.ToEvidence());
@@ -140,16 +147,20 @@ public static class AnaphylaxisScreen
             }
         }
 
-        if (likely.Count == 0 && possible.Count == 0) return DifferentialFinding.None;
+        var classNotes = ClassAllergyNotes(timeline);
+        if (likely.Count == 0 && possible.Count == 0)
+            return classNotes.Count == 0 ? DifferentialFinding.None : new DifferentialFinding(FindingLevel.NoneFound, [], [], classNotes);
 
         if (crs.Fever == FeverStatus.Febrile)
-            notes.Add("Fever is present: fever argues for CRS rather than anaphylaxis, but both can coexist.");
+            notes.Add(FeverArguesForCrsNote);
 
         if (pairedSigns.Count > 0 && LacksAcuteTryptase(timeline, pairedSigns.Select(s => s.Time), latest))
         {
             var first = pairedSigns.OrderBy(s => s.Time).First();
-            notes.Add($"No tryptase collected after the first sign ({ScreenFormat.Time(first.Time)}): draw serum tryptase within 2 h of the reaction's onset; compare it with a baseline (positive when > 1.2 × baseline + 2 ng/mL, Valent 2019).");
+            notes.Add($"No tryptase collected after the first sign ({ScreenFormat.Time(first.Time)}): {TryptaseTiming(first.Time, asOf)}; compare it with a baseline (positive when > 1.2 × baseline + 2 ng/mL, Valent 2019).");
         }
+
+        notes.AddRange(doseNotes.Distinct(StringComparer.Ordinal));
 
         var notCounted = uncountedHypotension
             .Where(u => u.Signs.Any(s => !pairedSigns.Contains(s)))
@@ -158,7 +169,9 @@ public static class AnaphylaxisScreen
         foreach (var e in notCounted)
             notes.Add($"Hypotension within 6 h after {e.Name} is not counted as an anaphylaxis sign: the patient is not recorded as allergic to it, and hypotension after an anti-cytokine or other antibody is expected in CRS.");
 
-        if (timeline.Allergies.Count > 0)
+        if (classNotes.Count > 0)
+            notes.AddRange(classNotes);
+        else if (timeline.Allergies.Count > 0)
             notes.Add("Drug allergies are matched by RxNorm code or whole-word substance name; class allergies (e.g. \"penicillins\", \"sulfonamides\") are not expanded to their member drugs: review the allergy list against recent administrations.");
 
         var level = likely.Count > 0 ? FindingLevel.Likely : FindingLevel.Possible;
@@ -167,6 +180,25 @@ public static class AnaphylaxisScreen
             .DistinctBy(e => (e.Criterion, e.Finding, e.Time, string.Join('|', e.Sources)))
             .OrderBy(e => e.Time).ToList();
         return new DifferentialFinding(level, reasons, distinctEvidence, notes);
+    }
+
+    /// <summary>The sentence the screen adds when fever is present beside a finding (CRS-SPEC §5 "Fever argues for CRS").</summary>
+    public const string FeverArguesForCrsNote = "Fever is present: fever argues for CRS rather than anaphylaxis, but both can coexist.";
+
+    /// <summary>Serum tryptase is most informative when drawn within this long after the reaction's onset (Valent 2019; WAO 2020).</summary>
+    public static readonly TimeSpan TryptaseBestWithin = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// When to draw the tryptase, said truthfully: "draw serum tryptase now, within 2 h of onset (by 14:30 UTC)"
+    /// while the first sign is at most 2 h old, else "draw serum tryptase as soon as possible; the sign began 5 h ago,
+    /// and tryptase is most informative within 2 h of onset".
+    /// </summary>
+    internal static string TryptaseTiming(DateTimeOffset firstSign, DateTimeOffset asOf)
+    {
+        var since = asOf - firstSign;
+        return since <= TryptaseBestWithin
+            ? $"draw serum tryptase now, within 2 h of onset (by {ScreenFormat.Time(firstSign + TryptaseBestWithin)})"
+            : $"draw serum tryptase as soon as possible; the sign began {ScreenFormat.Duration(since)} ago, and tryptase is most informative within 2 h of onset";
     }
 
     /// <summary>
@@ -183,12 +215,60 @@ public static class AnaphylaxisScreen
     internal static readonly IReadOnlySet<string> SignCriteria =
         new HashSet<string>(StringComparer.Ordinal) { "skin-sign", "respiratory-sign", "hypotension", "vasopressor" };
 
-    /// <summary>True when the drug matches the allergy by RxNorm code or whole-word substance name (CRS-SPEC §9.21).</summary>
+    /// <summary>
+    /// Drug-class words of allergy lists (whole words, normalised): an allergy naming one is a class allergy, which
+    /// CRS-SPEC §9.21 does not expand to its member drugs.
+    /// </summary>
+    /// <remarks>
+    /// [operational] The list is ours (the spec names no class code set): plural class names and the usual class
+    /// phrases. A singular ingredient-like name ("penicillin", often coded as penicillin G, RxNorm 7980) is read as
+    /// the ingredient, not as a class.
+    /// </remarks>
+    private static readonly string[] DrugClassWords =
+        [.. new[] { "penicillins", "cephalosporins", "carbapenems", "beta lactams", "beta lactam antibiotics", "sulfonamides",
+            "sulphonamides", "sulfa", "sulpha", "sulfa drugs", "macrolides", "fluoroquinolones", "quinolones", "tetracyclines",
+            "aminoglycosides", "glycopeptides", "antibiotics", "nsaids", "nsaid", "non steroidal anti inflammatory drugs",
+            "salicylates", "opioids", "opiates", "narcotics", "corticosteroids", "steroids", "glucocorticoids", "statins",
+            "ace inhibitors", "anticonvulsants", "antiepileptics", "benzodiazepines", "barbiturates", "local anesthetics",
+            "local anaesthetics", "contrast media", "iodinated contrast", "contrast dye", "monoclonal antibodies", "biologics",
+            "vaccines", "heparins", "platinum compounds", "taxanes" }
+            .Select(WholeWords.Normalize)];
+
+    /// <summary>
+    /// One note per active class allergy that matched no administration (CRS-SPEC §9.21 "class allergies are not
+    /// expanded; say so"), naming the allergy — shown on the CRS card's differential even when the screen finds nothing.
+    /// </summary>
+    private static List<string> ClassAllergyNotes(ClinicalTimeline timeline)
+    {
+        var notes = new List<string>();
+        foreach (var allergy in timeline.Allergies)
+        {
+            var names = allergy.Names.Append(allergy.Substance).Select(WholeWords.Normalize).ToList();
+            if (!names.Any(n => DrugClassWords.Any(c => WholeWords.ContainsNormalized(n, c)))) continue;
+            if (timeline.Drugs.Any(d => MatchesAllergy(d, allergy))) continue;
+            notes.Add($"Allergy to \"{allergy.Substance}\" ({allergy.Source}) names a drug class: class allergies are not expanded to their member drugs (CRS-SPEC §9.21), so no administration was matched to it; review recent administrations against it.");
+        }
+
+        return notes;
+    }
+
+    /// <summary>
+    /// True when the drug matches the allergy (CRS-SPEC §9.21): by RxNorm code; by the allergy's substance name
+    /// occurring as whole words in the drug's names; or, for the drugs of §8.2, by the same drug recognised on both
+    /// sides from its RxNorm ingredient code or any of its §8.2 names and synonyms (§2, §8.2).
+    /// </summary>
+    /// <remarks>
+    /// Both directions of a brand/generic match hold: an allergy to "Actemra" matches tocilizumab coded RxNorm
+    /// 612865, and an allergy to "tocilizumab" matches an administration written only as "Actemra 400 mg IV".
+    /// Recognition is whole-word (<see cref="DrugCodes.MatchNames"/>, CRS-SPEC §9.8): "epinephrine" is never
+    /// norepinephrine. Drugs outside §8.2 match by the literal names only (no brand table is kept for them).
+    /// </remarks>
     internal static bool MatchesAllergy(DrugAdministration drug, DrugAllergy allergy)
     {
         if (drug.RxNormCodes.Intersect(allergy.RxNormCodes, StringComparer.Ordinal).Any()) return true;
         var drugNames = drug.Names.Append(drug.Name).ToList();
-        foreach (var allergyName in allergy.Names.Append(allergy.Substance))
+        var allergyNames = allergy.Names.Append(allergy.Substance).ToList();
+        foreach (var allergyName in allergyNames)
         {
             var phrase = WholeWords.Normalize(allergyName);
             var bare = phrase.Trim();
@@ -196,7 +276,23 @@ public static class AnaphylaxisScreen
             if (drugNames.Any(n => WholeWords.ContainsNormalized(WholeWords.Normalize(n), phrase))) return true;
         }
 
-        return false;
+        var allergens = RecognisedDrugs(allergy.RxNormCodes, allergyNames);
+        if (allergens.Count == 0) return false;
+        var given = RecognisedDrugs(drug.RxNormCodes, drugNames);
+        if (drug.Drug is { } recognised) given.Add(recognised);
+        return given.Overlaps(allergens);
+    }
+
+    /// <summary>The §8.2 drugs named by RxNorm ingredient code or by a §8.2 name or synonym (whole words).</summary>
+    private static HashSet<Drug> RecognisedDrugs(IEnumerable<string> rxNormCodes, IEnumerable<string> names)
+    {
+        var drugs = new HashSet<Drug>();
+        foreach (var code in rxNormCodes)
+        {
+            if (DrugCodes.TryMatchRxNorm(code, out var coded)) drugs.Add(coded);
+        }
+        foreach (var name in names) drugs.UnionWith(DrugCodes.MatchNames(name));
+        return drugs;
     }
 
     private static List<Exposure> Exposures(ClinicalTimeline timeline, DateTimeOffset asOf, DateTimeOffset latest)
@@ -250,7 +346,10 @@ public static class AnaphylaxisScreen
         {
             var (start, end) = d.CountedSpan(asOf);
             if (start > latest || end <= windowStart) continue;
-            signs.Add(new Sign(SignKind.Hypotension, "vasopressor", $"{d.Name} started (vasopressor)", start, d.Source, TryptaseEligible: true));
+            signs.Add(new Sign(SignKind.Hypotension, "vasopressor", $"{d.Name} started (vasopressor)", start, d.Source, TryptaseEligible: true)
+            {
+                EpinephrineDose = EpinephrineDoseReview.NeedsReview(d) ? d : null,
+            });
         }
 
         return signs;
@@ -325,6 +424,9 @@ public static class AnaphylaxisScreen
 
     private sealed record Sign(SignKind Kind, string Criterion, string Text, DateTimeOffset Time, string Source, bool TryptaseEligible)
     {
+        /// <summary>The IM/SC or single epinephrine dose behind a vasopressor sign, flagged for review.</summary>
+        public DrugAdministration? EpinephrineDose { get; init; }
+
         public EvidenceItem ToEvidence() => new(Criterion, Text, Time, [Source]);
     }
 

@@ -29,13 +29,17 @@ public static class SepsisReasons
 /// <remarks>
 /// <para>likely: a positive blood culture collected in the last 7 days; an active sepsis (SNOMED 91302008),
 /// septic shock (76571007), bacterial sepsis (10001005) or bacteremia (5758002) finding (the reader keeps only
-/// active ones); procalcitonin ≥ 2.0 ng/mL in the last 48 h.</para>
+/// active ones, and reads them from Conditions only); procalcitonin ≥ 2.0 ng/mL in the last 48 h.</para>
 /// <para>possible: febrile neutropenia (a measured fever ≥ 38.0 °C in the window — a masked fever does not
 /// count, §9.18 — with ANC &lt; 0.5 × 10⁹/L in the last 48 h; Taplitz 2018); procalcitonin 0.5 to &lt; 2.0 ng/mL
 /// in 48 h; late fever (a fever in the window measured more than 14 × 24 h after T0, §9.19); lactate ≥ 4.0
 /// mmol/L in the last 24 h (Sepsis-3, Singer 2016).</para>
-/// <para>Lab values are rounded half away from zero to the threshold's decimals (one: 2.0, 0.5, 4.0) before
-/// the comparison (§9.5). [operational] Look-backs are closed intervals ending at asOf (a culture collected
+/// <para>Lab values are rounded half away from zero before the comparison (§9.5, §9.31): lactate to one decimal
+/// (4.0 mmol/L); procalcitonin and ANC to two decimals (2.00 and 0.50 ng/mL, 0.50 × 10⁹/L). [operational] §9.5 says
+/// "labs to the threshold's decimals" and §5 writes the thresholds as 2.0 and 0.5; we compare procalcitonin and ANC
+/// at 0.01 instead. At one decimal an ANC of 0.45–0.49 × 10⁹/L would round to 0.5 and hide febrile neutropenia (the
+/// unsafe direction), and a procalcitonin of 1.95–1.99 ng/mL would be "likely" though below 2.0; two decimals keep
+/// the 0.49/0.50 and 1.99/2.00 boundaries meaningful. [operational] Look-backs are closed intervals ending at asOf (a culture collected
 /// exactly 7 days before asOf counts) and accept the §9.2 clock skew of 5 minutes after asOf. Lactate uses
 /// 24 h as §9.17 names it, whatever the configured grading window.</para>
 /// <para>[operational] Late fever: the latest fever at or before asOf is the one compared with T0. When the

@@ -99,6 +99,7 @@ internal sealed partial class TimelineReading
             dose)
         {
             IsMonoclonalAntibody = drug is Drug.Tocilizumab or Drug.Siltuximab || identity.Names.Any(DrugCodes.NamesMonoclonalAntibody),
+            InjectionRoute = InjectionRoute(ma),
         });
         MarkUsed(identity);
     }
@@ -201,6 +202,33 @@ internal sealed partial class TimelineReading
         if (FhirValues.SnomedCodes(route).Any(NonSystemicRouteCodes.Contains)) return true;
         var texts = FhirValues.Texts(route).Concat(identity.Forms).Concat(identity.Names).Select(WholeWords.Normalize);
         return texts.Any(t => NonSystemicWords.Any(w => WholeWords.ContainsNormalized(t, w)));
+    }
+
+    private static readonly (string Route, string[] Words)[] InjectionRouteWords =
+    [
+        ("IM", [.. new[] { "intramuscular", "intramuscularly", "im" }.Select(WholeWords.Normalize)]),
+        ("SC", [.. new[] { "subcutaneous", "subcutaneously", "subcut", "sc", "sq", "s c" }.Select(WholeWords.Normalize)]),
+    ];
+
+    /// <summary>
+    /// "IM" or "SC" from dosage.route (SNOMED 78421000 intramuscular, 34206005 subcutaneous), else from the route's
+    /// text or dosage.text as whole words ("epinephrine 0.3 mg IM", "subcut"); null otherwise. Used only to flag an epinephrine dose
+    /// that counts as a vasopressor (CRS-SPEC §3) for review; it never changes a grade.
+    /// </summary>
+    private static string? InjectionRoute(MedicationAdministration ma)
+    {
+        var route = ma.Dosage?.Route;
+        foreach (var code in FhirValues.SnomedCodes(route))
+        {
+            if (code == Snomed.IntramuscularRoute) return "IM";
+            if (code == Snomed.SubcutaneousRoute) return "SC";
+        }
+        var texts = FhirValues.Texts(route).Append(FhirValues.Text(ma.Dosage?.TextElement)).Select(WholeWords.Normalize).ToList();
+        foreach (var (name, words) in InjectionRouteWords)
+        {
+            if (texts.Any(t => words.Any(w => WholeWords.ContainsNormalized(t, w)))) return name;
+        }
+        return null;
     }
 
     /// <summary>[operational] Epinephrine with a local anaesthetic ("lidocaine with epinephrine") is a vasoconstrictor adjunct, not a vasopressor.</summary>

@@ -548,7 +548,16 @@ internal sealed partial class TimelineReading
         return false;
     }
 
-    /// <summary>Findings (CRS-SPEC §5, §9.22) from the Observation's code or value, coded or in text; none when the value says no/absent.</summary>
+    /// <summary>
+    /// Anaphylaxis signs (CRS-SPEC §5, §9.22) from the Observation's code or value, coded or in text; none when the
+    /// value says no/absent.
+    /// </summary>
+    /// <remarks>
+    /// Sepsis, septic shock, bacterial sepsis and bacteremia are never read from an Observation: CRS-SPEC §5 makes
+    /// infection likely on "an active Condition coded sepsis…", and an Observation naming sepsis is a score, a
+    /// screen or a bundle ("qSOFA sepsis score", "Sepsis bundle compliance"), not a diagnosis. Such an Observation
+    /// with no other finding is reported as code-not-recognised.
+    /// </remarks>
     private void ReadObservationFindings(Observation o, string name, DateTimeOffset time, ObservationParts parts, string codeText)
     {
         // Coded findings first (the code's, then the value's), then those named in text (code, value, value string).
@@ -556,20 +565,20 @@ internal sealed partial class TimelineReading
         var valueConcept = o.Value as CodeableConcept;
         foreach (var code in FhirValues.SnomedCodes(o.Code))
         {
-            if (FindingCodes.TryFromSnomed(code, out var kind)) AddKind(ref kinds, kind);
+            if (FindingCodes.TryFromSnomed(code, out var kind)) AddSign(ref kinds, kind);
         }
         foreach (var code in FhirValues.SnomedCodes(valueConcept))
         {
-            if (FindingCodes.TryFromSnomed(code, out var kind)) AddKind(ref kinds, kind);
+            if (FindingCodes.TryFromSnomed(code, out var kind)) AddSign(ref kinds, kind);
         }
-        foreach (var kind in FindingCodes.FromText(codeText)) AddKind(ref kinds, kind);
+        foreach (var kind in FindingCodes.FromText(codeText)) AddSign(ref kinds, kind);
         if (valueConcept is not null)
         {
-            foreach (var kind in FindingCodes.FromText(FhirValues.JoinedText(valueConcept))) AddKind(ref kinds, kind);
+            foreach (var kind in FindingCodes.FromText(FhirValues.JoinedText(valueConcept))) AddSign(ref kinds, kind);
         }
         if (o.Value is FhirString s)
         {
-            foreach (var kind in FindingCodes.FromText(FhirValues.Text(s))) AddKind(ref kinds, kind);
+            foreach (var kind in FindingCodes.FromText(FhirValues.Text(s))) AddSign(ref kinds, kind);
         }
         if (kinds is null) return;
         parts.Recognised = true;
@@ -584,8 +593,9 @@ internal sealed partial class TimelineReading
         parts.Produced = true;
     }
 
-    private static void AddKind(ref List<FindingKind>? kinds, FindingKind kind)
+    private static void AddSign(ref List<FindingKind>? kinds, FindingKind kind)
     {
+        if (!FindingCodes.IsAnaphylaxisSign(kind)) return; // sepsis kinds come from Conditions only (§5)
         kinds ??= new List<FindingKind>(2);
         if (!kinds.Contains(kind)) kinds.Add(kind);
     }
@@ -604,10 +614,11 @@ internal sealed partial class TimelineReading
     /// </summary>
     /// <remarks>
     /// Positive: interpretation POS, A or AA; or a coded value other than a no-growth concept (264868006
-    /// "no growth", 260385009 "negative"); or a value string that is not negative and not pending. Negative:
-    /// "no growth" (not "to date"), exactly "negative", a no-growth concept, or interpretation NEG/N.
-    /// Pending: status registered/preliminary without an organism, or a string saying pending, in progress,
-    /// "no growth to date"/"so far", incubating. A final culture with no value at all is reported (no-value).
+    /// "no growth", 260385009 "negative"); or a value string that names an organism (see
+    /// <see cref="ClassifyCultureText"/>), whatever else it says. Negative: "no growth" (not "to date") or
+    /// "negative" with nothing else but report words, a no-growth concept, or interpretation NEG/N. Pending:
+    /// status registered/preliminary without an organism, or a string saying pending, in progress, "no growth to
+    /// date"/"so far", incubating, to follow, with no organism. A final culture with no result is reported (no-value).
     /// </remarks>
     private void ReadCulture(Observation o, string name, DateTimeOffset collected, string status)
     {
@@ -648,16 +659,70 @@ internal sealed partial class TimelineReading
         _cultures.Add(new BloodCulture(name, collected, result, organism));
     }
 
-    private static readonly string[] PendingCultureWords =
-        [.. new[] { "pending", "in progress", "no growth to date", "no growth so far", "no growth at this time", "incubating", "preliminary", "to follow" }
+    // Phrases of a culture value string (CRS-SPEC §9.20, §9.35, §9.39), normalised; longer phrases first so that
+    // "no growth to date" is read as pending before "no growth" could be read as negative.
+    private static readonly string[] PendingCulturePhrases =
+        [.. new[] { "no growth to date", "no growth so far", "no growth at this time", "no growth yet", "incubation continues",
+            "further incubation", "identification in progress", "in progress", "in process", "to follow", "will follow",
+            "pending", "incubating", "preliminary" }
             .Select(WholeWords.Normalize)];
 
+    private static readonly string[] NegativeCulturePhrases = [.. new[] { "no growth", "negative" }.Select(WholeWords.Normalize)];
+
+    /// <summary>Words that describe a culture report but name no organism (see <see cref="ClassifyCultureText"/>).</summary>
+    private static readonly HashSet<string> CultureFillerWords = new(StringComparer.Ordinal)
+    {
+        "culture", "cultures", "blood", "bottle", "bottles", "aerobic", "anaerobic", "set", "sets", "report", "reported",
+        "final", "result", "results", "identification", "susceptibility", "susceptibilities", "sensitivity", "sensitivities",
+        "at", "after", "in", "of", "and", "the", "day", "days", "hour", "hours", "hr", "hrs", "h", "d", "still", "continues", "further",
+    };
+
+    /// <summary>
+    /// Classifies a culture's value string (CRS-SPEC §9.20, §9.35, §9.39) into organism, negative or pending.
+    /// </summary>
+    /// <remarks>
+    /// [operational] The string is read as whole words (<see cref="WholeWords"/>). The pending phrases ("pending",
+    /// "in progress", "to follow", "no growth to date/so far/at this time/yet", "incubating", "preliminary", …) and
+    /// the negative phrases ("no growth", "negative") are removed, then the filler words of a culture report
+    /// (culture, blood, bottle(s), aerobic, anaerobic, set(s), report(ed), final, result(s), identification,
+    /// susceptibilit(y/ies), sensitivit(y/ies), at, after, in, of, and, the, day(s), hour(s)/h/hr(s)/d, still,
+    /// continues, further) and numbers. Any word left names an organism: positive, whatever else the string says
+    /// ("Staphylococcus aureus; susceptibilities to follow", "No growth in aerobic bottle; Bacteroides fragilis in
+    /// anaerobic bottle", "Gram-negative rods"). A word we do not know is read as an organism on purpose: a false
+    /// negative culture is the unsafe direction. With no word left: pending when a pending phrase was present
+    /// ("No growth to date", "Culture in progress, results to follow"), else negative when a negative phrase was
+    /// ("No growth at 5 days", "Negative"), else no result at all.
+    /// </remarks>
     private static void ClassifyCultureText(string text, ref string? organism, ref bool negative, ref bool pending)
     {
         var n = WholeWords.Normalize(text);
-        if (PendingCultureWords.Any(w => WholeWords.ContainsNormalized(n, w))) pending = true;
-        else if (WholeWords.ContainsNormalized(n, " no growth ") || n == " negative ") negative = true;
-        else organism = Short(text);
+        var saysPending = RemovePhrases(ref n, PendingCulturePhrases);
+        var saysNegative = RemovePhrases(ref n, NegativeCulturePhrases);
+        var rest = WholeWords.Words(n).Where(w => !CultureFillerWords.Contains(w) && !w.All(char.IsAsciiDigit));
+        if (rest.Any()) organism = text.Length <= CultureTextLimit ? text : text[..CultureTextLimit] + "…";
+        else if (saysPending) pending = true;
+        else if (saysNegative) negative = true;
+    }
+
+    /// <summary>
+    /// [operational] The organism shown is the culture's whole string up to this length (not the 40 characters of an
+    /// issue detail): "No growth in aerobic bottle; Bacteroides fragilis…" must not be cut before the organism.
+    /// </summary>
+    private const int CultureTextLimit = 120;
+
+    /// <summary>Removes every whole-word occurrence of the phrases from a normalised text; true when one was found.</summary>
+    private static bool RemovePhrases(ref string normalized, string[] phrases)
+    {
+        var found = false;
+        foreach (var phrase in phrases)
+        {
+            while (normalized.Contains(phrase, StringComparison.Ordinal))
+            {
+                normalized = normalized.Replace(phrase, " ", StringComparison.Ordinal);
+                found = true;
+            }
+        }
+        return found;
     }
 
     private static string Fmt(decimal value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

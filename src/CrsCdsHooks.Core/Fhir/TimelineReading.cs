@@ -261,6 +261,11 @@ internal sealed partial class TimelineReading
             else
                 born = DateOnly.FromDateTime(t.Earliest.UtcDateTime); // partial dates: the earliest day (CRS-SPEC §9.4)
         }
+        else
+        {
+            // CRS-SPEC §3: no birth date → adult thresholds, reported as a data issue; the Patient is still used.
+            Issue(name, DataIssueReasons.BirthDateMissing, "no birthDate: adult hypotension thresholds apply; the Patient is still used");
+        }
         _patient = new PatientFacts(name, born);
     }
 

@@ -297,7 +297,7 @@ internal static class GradeExplainer
                 $"{grade.Description} ({ClinicalText.Period(support.When)}): ASTCT {Bound(grade.Astct)}, FiO2 tier {Bound(grade.Fio2)}",
                 support.When.Start, support.Sources)
             {
-                Value = grade.FiO2Percent is { } f ? $"FiO2 {f} %{(grade.FiO2Estimated ? " (estimated)" : string.Empty)}" : null,
+                Value = OxygenSettings(support, grade),
             });
         }
 
@@ -318,6 +318,19 @@ internal static class GradeExplainer
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// The criteria table's value for an oxygen event: the device, flow and FiO2 as recorded ("nasal cannula, 4 L/min"),
+    /// "flow not recorded" for a nasal cannula without flow, and the FiO2 Lee/CTCAE used when it was estimated.
+    /// </summary>
+    private static string OxygenSettings(OxygenSupport support, OxygenGrade grade)
+    {
+        var settings = OxygenGrading.Describe(support);
+        if (support.Device == OxygenDevice.NasalCannula && support.FlowLitresPerMinute is null) settings += ", flow not recorded";
+        if (support.FiO2Percent is null && grade.FiO2Percent is { } f)
+            settings += $", FiO2 {ClinicalText.Number(f)} %{(grade.FiO2Estimated ? " (estimated)" : string.Empty)}";
+        return settings;
     }
 
     private static string Recorded(LabResult lab) =>
@@ -421,6 +434,10 @@ internal static class GradeExplainer
             notes.Add($"Inotrope recorded ({ClinicalText.DrugNames(facts.Inotropes)}; {string.Join(", ", facts.Inotropes.Select(i => i.Source))}): "
                 + "not counted as a vasopressor for grading. Review hemodynamic support.");
         }
+
+        // [operational] The grade counts these doses as CRS-SPEC §3 says; the note asks for review (EpinephrineDoseReview).
+        foreach (var dose in facts.Vasopressors.Select(v => v.Administration).Distinct().Where(EpinephrineDoseReview.NeedsReview))
+            notes.Add(EpinephrineDoseReview.CrsNote(dose));
 
         foreach (var (support, _) in facts.Oxygen.Where(o => o.Grade.TracheostomyTubeAlone))
         {

@@ -85,4 +85,9 @@ public static class Snomed
     public const string NoKnownDrugAllergy = "409137002";
     /// <summary>No known allergy (a statement, not an allergy).</summary>
     public const string NoKnownAllergy = "716186003";
+
+    /// <summary>Intramuscular route (qualifier value); flags an epinephrine dose counted as a vasopressor for review (CRS-SPEC §3).</summary>
+    public const string IntramuscularRoute = "78421000";
+    /// <summary>Subcutaneous route (qualifier value); flags an epinephrine dose counted as a vasopressor for review (CRS-SPEC §3).</summary>
+    public const string SubcutaneousRoute = "34206005";
 }

@@ -1,8 +1,9 @@
 namespace CrsCdsHooks.Core.Timeline;
 
 /// <summary>
-/// A resource (or part of one, or a whole prefetch key) that was not used, and why. Issues never change a
-/// grade or an upper bound (CRS-SPEC §9.6); they are listed in the card and in <c>dataIssues</c>.
+/// A resource (or part of one, or a whole prefetch key) that was not used, and why — or, for
+/// <see cref="DataIssueReasons.BirthDateMissing"/>, a resource used with a default the spec asks to report. Issues
+/// never change a grade or an upper bound (CRS-SPEC §9.6); they are listed in the card and in <c>dataIssues</c>.
 /// </summary>
 /// <param name="Resource">"Observation/t9"; a prefetch key as "prefetch/vitalSigns"; "Bundle/entry[3]" when no id.</param>
 /// <param name="Reason">A kebab-case code from <see cref="DataIssueReasons"/>.</param>
@@ -50,4 +51,9 @@ public static class DataIssueReasons
     public const string NotDrugAllergy = "not-drug-allergy";
     /// <summary>An Observation that records a finding as absent ("wheezing: absent", valueBoolean false).</summary>
     public const string FindingAbsent = "finding-absent";
+    /// <summary>
+    /// The Patient has no birthDate: it is still used, with the adult hypotension thresholds (CRS-SPEC §3 "No birth
+    /// date → adult thresholds, reported as a data issue").
+    /// </summary>
+    public const string BirthDateMissing = "birth-date-missing";
 }

@@ -195,6 +195,12 @@ public sealed record DrugAdministration(
 {
     /// <summary>Any ingredient name ends in "mab" (a monoclonal antibody: an anaphylaxis exposure, CRS-SPEC §9.21).</summary>
     public bool IsMonoclonalAntibody { get; init; }
+
+    /// <summary>
+    /// "IM" or "SC" when dosage.route (SNOMED 78421000 intramuscular, 34206005 subcutaneous, or its text) or
+    /// dosage.text says the drug was injected intramuscularly or subcutaneously; null otherwise.
+    /// </summary>
+    public string? InjectionRoute { get; init; }
 }
 
 /// <summary>CAR-T products of CRS-SPEC §8.1.</summary>

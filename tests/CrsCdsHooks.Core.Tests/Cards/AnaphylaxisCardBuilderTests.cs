@@ -120,6 +120,33 @@ public sealed class AnaphylaxisCardBuilderTests
     }
 
     [Fact]
+    public void Build_SignFiveHoursAgoWithoutTryptase_AsksForItAsSoonAsPossible_NotWithin2Hours()
+    {
+        var card = Build(new TimelineBuilder().Infusion(HoursAgo(6)).Finding(FindingKind.Flushing, HoursAgo(5)));
+        Assert.NotNull(card);
+
+        const string truthful = "draw serum tryptase as soon as possible; the sign began 5 h ago, and tryptase is most informative within 2 h of onset";
+        Assert.Contains($"Serum tryptase: none collected after the sign — {truthful} (suggested below).", card.Detail, StringComparison.Ordinal);
+        Assert.Contains($"No tryptase collected after the first sign (2025-06-15 07:00 UTC): {truthful};", card.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("draw now, within 2 h", card.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("within 2 h of the reaction's onset", card.Detail, StringComparison.Ordinal);
+        var suggestion = Assert.Single(card.Suggestions!);
+        Assert.Equal("Serum tryptase as soon as possible (sign began 5 h ago)", suggestion.Label);
+        var request = Assert.Single(FhirAssert.AllValid(card.Suggestions!).OfType<ServiceRequest>());
+        Assert.StartsWith("Draw serum tryptase as soon as possible; the sign began 5 h ago", request.Note[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_SignOneHourAgoWithoutTryptase_AsksForItNowWithin2HoursOfOnset()
+    {
+        var card = Build(new TimelineBuilder().Infusion(HoursAgo(2)).Finding(FindingKind.Flushing, HoursAgo(1)));
+        Assert.NotNull(card);
+
+        Assert.Contains("Serum tryptase: none collected after the sign — draw serum tryptase now, within 2 h of onset (by 2025-06-15 13:00 UTC) (suggested below).", card.Detail, StringComparison.Ordinal);
+        Assert.Equal("Serum tryptase now (within 2 h of onset)", Assert.Single(card.Suggestions!).Label);
+    }
+
+    [Fact]
     public void Build_EvidenceTable_ShowsExposureAndSign()
     {
         var card = Build(Possible());

@@ -36,7 +36,7 @@ public sealed class AssessmentExtensionTests
             "crs":{"present":true,"primarySystem":"astct2019",
             "current":{"astct2019":{"grade":2,"upperBound":3},"lee2014":{"grade":2,"upperBound":3},"ctcae5":{"grade":2,"upperBound":3}},
             "peak":{"astct2019":3,"lee2014":3,"ctcae5":3},"feverWaived":false},
-            "differential":{"infection":{"level":"possible","reasons":["febrile-neutropenia"]},"anaphylaxis":{"level":"none-found"}},
+            "differential":{"infection":{"level":"possible","reasons":["febrile-neutropenia"]},"anaphylaxis":{"level":"none-found","reasons":[]}},
             "tocilizumab":{"dosesLast24h":0,"dosesTotal":0,"suggestedDoseMg":640},
             "dataIssues":[{"resource":"Observation/t9","reason":"unit-not-convertible"}]}
             """;
@@ -44,17 +44,19 @@ public sealed class AssessmentExtensionTests
     }
 
     [Fact]
-    public void Build_OmitsTheSuggestedDoseAndEmptyListsWhenAbsent()
+    public void Build_OmitsTheSuggestedDoseWhenAbsent_ButKeepsReasonsAndDataIssuesAsEmptyArrays()
     {
         var s = CardScenarios.Get("grade0-not-crs");
 
         var extension = AssessmentExtension.Build(s.Assessment, s.Infection, s.Anaphylaxis, new TocilizumabStatus(1, 2, null, AsOf.AddHours(3), "dose in the last 8 h"), []);
         var json = JsonNode.Parse(JsonSerializer.Serialize(extension, CdsJson.Options))!.AsObject();
 
-        Assert.False(json.ContainsKey("dataIssues"));
+        // CRS-SPEC §7 shows "reasons": [] and a dataIssues array: they are always present in the extension.
+        Assert.Empty(json["dataIssues"]!.AsArray());
+        Assert.Empty(json["differential"]!["infection"]!["reasons"]!.AsArray());
+        Assert.Empty(json["differential"]!["anaphylaxis"]!["reasons"]!.AsArray());
         Assert.False(json["tocilizumab"]!.AsObject().ContainsKey("suggestedDoseMg"));
         Assert.Equal(1, (int)json["tocilizumab"]!["dosesLast24h"]!);
-        Assert.False(json["differential"]!["infection"]!.AsObject().ContainsKey("reasons"));
         Assert.Equal("none-found", (string?)json["differential"]!["anaphylaxis"]!["level"]);
     }
 

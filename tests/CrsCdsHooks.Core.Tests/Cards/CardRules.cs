@@ -57,13 +57,22 @@ internal static class CardRules
         AssertNoEmptyMembers(json, "card");
     }
 
-    /// <summary>No null, "", [] or {} anywhere (CDS-HOOKS.md JSON rules).</summary>
+    /// <summary>
+    /// No null, "", [] or {} among the card's members (CDS-HOOKS.md JSON rules: empty optionals are omitted). The rule is
+    /// about card members: the value under an <c>extension</c> key is checked only for not being empty itself, because
+    /// the assessment extension keeps the CRS-SPEC §7 shape, where <c>"reasons": []</c> and <c>dataIssues</c> are always
+    /// present.
+    /// </summary>
     public static void AssertNoEmptyMembers(JsonNode? node, string path)
     {
         switch (node)
         {
             case null:
                 Assert.Fail($"{path} is null");
+                break;
+            case JsonObject o when path.EndsWith(".extension", StringComparison.Ordinal):
+                Assert.True(o.Count > 0, $"{path} is {{}}");
+                foreach (var (k, v) in o) Assert.True(v is JsonObject { Count: > 0 }, $"{path}.{k} is empty");
                 break;
             case JsonObject o:
                 Assert.True(o.Count > 0, $"{path} is {{}}");

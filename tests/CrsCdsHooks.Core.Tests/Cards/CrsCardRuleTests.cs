@@ -138,8 +138,56 @@ public sealed class CrsCardRuleTests
         var card = CardScenarios.Get("grade4-two-pressors-many-issues").Card();
 
         Assert.Contains("Infection is not excluded", card.Detail, StringComparison.Ordinal);
-        Assert.Contains("Fever argues for CRS.", card.Detail, StringComparison.Ordinal);
+        Assert.Contains(AnaphylaxisScreen.FeverArguesForCrsNote, card.Detail, StringComparison.Ordinal);
         Assert.Equal(1, CountOf(card.Detail!, "Infection is not excluded"));
+        Assert.Equal(1, CountOf(card.Detail!.ToUpperInvariant(), "ARGUES FOR CRS"));
+    }
+
+    [Fact]
+    public void Card_FeverBesideAScreenedAnaphylaxisFinding_SaysFeverArguesForCrsOnce()
+    {
+        var timeline = new Differential.TimelineBuilder().Infusion(Differential.TimelineBuilder.DaysAgo(3))
+            .Drug("rituximab", Differential.TimelineBuilder.HoursAgo(3), monoclonal: true)
+            .Finding(FindingKind.Urticaria, Differential.TimelineBuilder.HoursAgo(2)).Build();
+        var crs = Differential.Assessments.Crs(FeverStatus.Febrile, grade: 1);
+        var anaphylaxis = AnaphylaxisScreen.Screen(timeline, crs, new CrsOptions());
+        Assert.Contains(AnaphylaxisScreen.FeverArguesForCrsNote, anaphylaxis.Notes);
+        var s = new CardScenario("febrile-anaphylaxis", timeline, crs, DifferentialFinding.None, anaphylaxis, CardScenarios.NoPlan());
+
+        var card = s.Card();
+
+        Assert.Equal(1, CountOf(card.Detail!.ToUpperInvariant(), "ARGUES FOR CRS"));
+    }
+
+    [Fact]
+    public void Card_ClassAllergyWithNothingMatched_DifferentialSaysClassAllergiesAreNotExpanded()
+    {
+        Hl7.Fhir.Model.Resource[] resources =
+        [
+            new Hl7.Fhir.Model.Patient { Id = Fhir.Fx.PatientId, BirthDate = "1970-05-01" },
+            Fhir.Fx.Admin("cart", new Hl7.Fhir.Model.CodeableConcept { Text = "Yescarta (axicabtagene ciloleucel)" }, Fhir.Fx.AsOf.AddDays(-3)),
+            Fhir.Fx.Temp("fever", 38.5m, "Cel", Fhir.Fx.AsOf.AddHours(-3)),
+            new Hl7.Fhir.Model.AllergyIntolerance { Id = "pcns", Patient = Fhir.Fx.Subject(), Code = Fhir.Fx.Text("Penicillins") },
+        ];
+        var evaluation = new CrsPatientView(new CrsOptions()).Evaluate(new PatientViewInput(Fhir.Fx.PatientId, Fhir.Fx.AsOf, resources, []), new SequentialCardIdSource());
+
+        var card = Assert.Single(evaluation.Response.Cards);
+        var detail = card.Detail!;
+        var differential = detail[detail.IndexOf("### Differential", StringComparison.Ordinal)..];
+        differential = differential[..differential.IndexOf("\n### ", 5, StringComparison.Ordinal)];
+        Assert.Contains("Allergy to \"Penicillins\" (AllergyIntolerance/pcns) names a drug class: class allergies are not expanded", differential, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("grade0-up-to-3-no-temperature-nasal-cannula", "| nasal cannula, flow not recorded |")]
+    [InlineData("grade4-two-pressors-many-issues", "| BiPAP, FiO2 60 % |")]
+    public void Card_OxygenSupportRow_ShowsTheDeviceFlowAndFiO2Settings(string scenario, string valueCell)
+    {
+        var card = CardScenarios.Get(scenario).Card();
+
+        var row = card.Detail!.Split('\n').Single(l => l.StartsWith("| Oxygen support |", StringComparison.Ordinal));
+        Assert.Contains(valueCell, row, StringComparison.Ordinal);
+        Assert.DoesNotContain("| — |", row, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -200,6 +248,12 @@ public sealed class CrsCardRuleTests
         {
             case null:
                 Assert.Fail($"null at {path}");
+                break;
+            // Card members only: the assessment extension's value keeps the CRS-SPEC §7 shape ("reasons": [], dataIssues),
+            // so below an "extension" key only the value's own presence is checked.
+            case JsonObject o when path.EndsWith(".extension", StringComparison.Ordinal):
+                Assert.True(o.Count > 0, $"empty object at {path}");
+                foreach (var (key, value) in o) Assert.True(value is JsonObject { Count: > 0 }, $"empty extension value at {path}.{key}");
                 break;
             case JsonObject o:
                 Assert.True(o.Count > 0, $"empty object at {path}");

@@ -135,6 +135,49 @@ public sealed class AnaphylaxisScreenTests
         Assert.Equal(FindingLevel.Possible, f.Level);
     }
 
+    private static readonly Dictionary<string, (Func<TimelineBuilder> Timeline, bool Matches)> BrandAndSynonymCases = new(StringComparer.Ordinal)
+    {
+        ["allergy 'Actemra', tocilizumab coded RxNorm 612865"] = (() => new TimelineBuilder().Allergy("Actemra").Tocilizumab(HoursAgo(1)), true),
+        ["allergy 'tocilizumab', administration text only 'Actemra 400 mg IV'"] =
+            (() => new TimelineBuilder().Allergy("tocilizumab").Drug("Actemra 400 mg IV", HoursAgo(1), Drug.Tocilizumab, monoclonal: true), true),
+        ["allergy 'adrenaline', epinephrine 0.3 mg"] = (() => new TimelineBuilder().Allergy("adrenaline").Drug("epinephrine 0.3 mg", HoursAgo(1), Drug.Epinephrine), true),
+        ["allergy coded RxNorm 612865 only, administration 'Tyenne 560 mg'"] =
+            (() => new TimelineBuilder().Allergy("RxNorm 612865", rxNorm: ["612865"], names: []).Drug("Tyenne 560 mg", HoursAgo(1), Drug.Tocilizumab, monoclonal: true), true),
+        ["allergy 'epinephrine', Levophed (norepinephrine): whole words"] =
+            (() => new TimelineBuilder().Allergy("epinephrine").Drug("Levophed 4 mg/250 mL", HoursAgo(1), Drug.Norepinephrine), false),
+        ["allergy 'adrenaline', noradrenaline: whole words"] =
+            (() => new TimelineBuilder().Allergy("adrenaline").Drug("noradrenaline", HoursAgo(1), Drug.Norepinephrine), false),
+        ["allergy 'Solu-Medrol', prednisolone"] = (() => new TimelineBuilder().Allergy("Solu-Medrol").Drug("prednisolone 20 mg", HoursAgo(1), Drug.Prednisolone), false),
+    };
+
+    public static TheoryData<string> BrandAndSynonymMatches() => [.. BrandAndSynonymCases.Keys];
+
+    [Theory]
+    [MemberData(nameof(BrandAndSynonymMatches))]
+    public void Screen_AllergyMatchedByBrandOrSynonymInEitherDirection_IsAllergyMatchedDrug(string shape)
+    {
+        var (timeline, matches) = BrandAndSynonymCases[shape];
+        var f = Screen(timeline());
+        Assert.True((matches ? FindingLevel.Possible : FindingLevel.NoneFound) == f.Level, shape);
+        if (matches) Assert.Contains(AnaphylaxisReasons.AllergyMatchedDrug, f.Reasons);
+    }
+
+    [Fact]
+    public void Screen_ClassAllergyMatchingNoDrug_NothingFound_StillSaysClassAllergiesAreNotExpanded_NamingIt()
+    {
+        var f = Screen(new TimelineBuilder().Infusion(DaysAgo(3)).Allergy("Penicillins").Drug("amoxicillin 500 mg capsule", HoursAgo(1)));
+
+        Assert.Equal(FindingLevel.NoneFound, f.Level);
+        Assert.Empty(f.Reasons);
+        var note = Assert.Single(f.Notes);
+        Assert.Contains("\"Penicillins\" (AllergyIntolerance/", note, StringComparison.Ordinal);
+        Assert.Contains("class allergies are not expanded", note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Screen_IngredientAllergy_NothingFound_HasNoClassNote() =>
+        Assert.Same(DifferentialFinding.None, Screen(new TimelineBuilder().Infusion(DaysAgo(3)).Allergy("Penicillin", rxNorm: ["7980"])));
+
     [Fact]
     public void Screen_WithAllergies_NotesThatClassAllergiesAreNotExpanded()
     {
@@ -385,14 +428,14 @@ public sealed class AnaphylaxisScreenTests
     public void Screen_SignWithoutTryptase_AsksForATryptaseDraw()
     {
         var f = Screen(new TimelineBuilder().Infusion(HoursAgo(3)).Finding(FindingKind.Urticaria, HoursAgo(1)));
-        Assert.Contains(f.Notes, n => n.Contains("draw serum tryptase within 2 h", StringComparison.Ordinal));
+        Assert.Contains(f.Notes, n => n.Contains("draw serum tryptase now, within 2 h of onset (by 2025-06-15 13:00 UTC)", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Screen_SignWithAcuteTryptase_DoesNotAskForOne()
     {
         var f = Screen(new TimelineBuilder().Infusion(HoursAgo(3)).Finding(FindingKind.Urticaria, HoursAgo(2)).Lab(LabAnalyte.Tryptase, 5m, HoursAgo(1)));
-        Assert.DoesNotContain(f.Notes, n => n.Contains("tryptase within 2 h", StringComparison.Ordinal));
+        Assert.DoesNotContain(f.Notes, n => n.Contains("draw serum tryptase", StringComparison.Ordinal));
     }
 
     [Fact]

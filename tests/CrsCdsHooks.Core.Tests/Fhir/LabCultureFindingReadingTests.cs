@@ -1,3 +1,5 @@
+using CrsCdsHooks.Core.Cards;
+using CrsCdsHooks.Core.Differential;
 using CrsCdsHooks.Core.Terminology;
 using CrsCdsHooks.Core.Timeline;
 
@@ -131,6 +133,29 @@ public sealed class CultureReadingTests
         Assert.Empty(timeline.Issues);
     }
 
+    [Theory]
+    [InlineData("Staphylococcus aureus; susceptibilities to follow", "final", CultureResult.Positive)]
+    [InlineData("Preliminary report: Gram-positive cocci in clusters", "preliminary", CultureResult.Positive)]
+    [InlineData("Escherichia coli, identification in progress", "final", CultureResult.Positive)]
+    [InlineData("No growth in aerobic bottle; Bacteroides fragilis in anaerobic bottle", "final", CultureResult.Positive)]
+    [InlineData("Gram-negative rods", "final", CultureResult.Positive)]
+    [InlineData("Candida albicans in 1 of 2 sets", "final", CultureResult.Positive)]
+    [InlineData("No growth at 5 days", "final", CultureResult.Negative)]
+    [InlineData("Negative", "final", CultureResult.Negative)]
+    [InlineData("Final report: no growth after 5 days", "final", CultureResult.Negative)]
+    [InlineData("No growth to date", "final", CultureResult.Pending)]
+    [InlineData("Pending", "final", CultureResult.Pending)]
+    [InlineData("In progress", "final", CultureResult.Pending)]
+    [InlineData("Culture in progress, results to follow", "final", CultureResult.Pending)]
+    [InlineData("No growth at 48 hours; incubation continues", "final", CultureResult.Pending)]
+    public void Read_CultureValueString_AnyOrganismNamedIsPositive_ElsePendingOrNegative(string text, string status, CultureResult expected)
+    {
+        var timeline = Fx.Read(Culture(new FhirString(text), status));
+        var culture = Assert.Single(timeline.Cultures);
+        Assert.Equal(expected, culture.Result);
+        Assert.Equal(expected == CultureResult.Positive ? text : null, culture.Organism);
+    }
+
     [Fact]
     public void Read_PositiveCulture_NamesTheOrganism() =>
         Assert.Equal("Staphylococcus aureus", Assert.Single(Fx.Read(Culture(Fx.Sct("3092008", "Staphylococcus aureus"))).Cultures).Organism);
@@ -184,6 +209,45 @@ public sealed class FindingReadingTests
     [Fact]
     public void Read_ObservationCodedAsAFinding_WithValueFalse_IsFindingAbsent() =>
         Assert.Equal(DataIssueReasons.FindingAbsent, Fx.Single(Fx.Read(Fx.Obs("o", Fx.Sct(Snomed.Urticaria), new FhirBoolean(false)))).Reason);
+
+    public static TheoryData<string, Observation> SepsisNamedByAnObservation() => new()
+    {
+        { "qSOFA sepsis score, value 1", Fx.Obs("o", Fx.Text("qSOFA sepsis score"), Fx.Q(1, "{score}")) },
+        { "Sepsis bundle compliance, value 'complete'", Fx.Obs("o", Fx.Text("Sepsis bundle compliance"), new FhirString("complete")) },
+        { "Nursing assessment, value 'bacteremia suspected'", Fx.Obs("o", Fx.Text("Nursing assessment"), new FhirString("bacteremia suspected")) },
+        { "code SNOMED 91302008 (sepsis)", Fx.Obs("o", Fx.Sct(Snomed.Sepsis, "Sepsis"), new FhirBoolean(true)) },
+        { "value SNOMED 76571007 (septic shock)", Fx.Obs("o", Fx.Text("Problem"), Fx.Sct(Snomed.SepticShock, "Septic shock")) },
+    };
+
+    [Theory]
+    [MemberData(nameof(SepsisNamedByAnObservation))]
+    public void Read_ObservationNamingSepsis_IsNoSepsisDiagnosis(string shape, Observation observation)
+    {
+        var timeline = Fx.Read(observation);
+        Assert.True(timeline.Findings.Count == 0, shape);
+        Assert.Equal(DataIssueReasons.CodeNotRecognised, Fx.Single(timeline).Reason);
+    }
+
+    [Fact]
+    public void Screen_SepsisBundleObservationWithFever_LeavesInfectionNoneFound()
+    {
+        var view = new CrsPatientView(new CrsOptions());
+        Resource[] resources =
+        [
+            new Patient { Id = Fx.PatientId, BirthDate = "1970-05-01" },
+            Fx.Admin("cart", new CodeableConcept { Text = "Yescarta (axicabtagene ciloleucel)" }, Fx.AsOf.AddDays(-3)),
+            Fx.Temp("fever", 38.5m, "Cel", Fx.AsOf.AddHours(-3)),
+            Fx.Obs("bundle", Fx.Text("Sepsis bundle compliance"), new FhirString("complete")),
+            Fx.Obs("qsofa", Fx.Text("qSOFA sepsis score"), Fx.Q(1, "{score}")),
+        ];
+        var evaluation = view.Evaluate(new PatientViewInput(Fx.PatientId, Fx.AsOf, resources, []), new SequentialCardIdSource());
+        Assert.Equal(FindingLevel.NoneFound, evaluation.Infection.Level);
+        Assert.DoesNotContain(SepsisReasons.SepsisDiagnosis, evaluation.Infection.Reasons);
+    }
+
+    [Fact]
+    public void Read_ObservationTextUrticaria_IsStillAnAnaphylaxisSign() =>
+        Assert.Equal(FindingKind.Urticaria, Assert.Single(Fx.Read(Fx.Obs("o", Fx.Text("Skin assessment"), new FhirString("urticaria on the trunk"))).Findings).Kind);
 
     [Fact]
     public void Read_ObservationTextNoWheezing_IsNoFinding()

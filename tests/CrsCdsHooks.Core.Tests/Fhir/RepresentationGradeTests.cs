@@ -8,8 +8,9 @@ namespace CrsCdsHooks.Core.Tests.Fhir;
 
 /// <summary>
 /// CRS-SPEC §2 end to end: every shape and unit a FHIR record may use for the same clinical fact gives the same
-/// ASTCT 2019 grade through the whole core (reader → grader), adult, day 3 after axi-cel, fever 38.5 °C unless the
-/// variant is the temperature itself.
+/// grade through the whole core (reader → grader), adult, day 3 after axi-cel, fever 38.5 °C unless the variant is
+/// the temperature itself. ASTCT 2019 for most shapes; Lee 2014 where a unit decides it (weight and vasopressor rate
+/// units, §4/§9.15; FiO2 as a fraction or a percent, §9.5/§9.28).
 /// </summary>
 public sealed class RepresentationGradeTests
 {
@@ -103,13 +104,65 @@ public sealed class RepresentationGradeTests
         Assert.True(Grade([Fever, .. resources]) == 3, shape);
     }
 
-    private static int Grade(Resource[] resources)
+    public static TheoryData<string, Resource[], int> LeeVasopressorRates() => new()
+    {
+        { "norepinephrine 20 µg/min (no weight needed)", [NorepinephrineRunning(Fx.Q(20, "ug/min"))], 3 },
+        { "norepinephrine 0.25 µg/kg/min, weight 80 kg (= 20 µg/min)", [NorepinephrineRunning(Fx.Q(0.25m, "ug/kg/min")), Weight(Fx.Q(80, "kg"))], 3 },
+        { "norepinephrine 0.25 µg/kg/min, weight 80000 g", [NorepinephrineRunning(Fx.Q(0.25m, "ug/kg/min")), Weight(Fx.Q(80000, "g"))], 3 },
+        { "norepinephrine 0.25 µg/kg/min, weight 176.37 [lb_av] (80.0 kg)", [NorepinephrineRunning(Fx.Q(0.25m, "ug/kg/min")), Weight(Fx.Q(176.37m, "[lb_av]"))], 3 },
+        { "norepinephrine 250 ng/kg/min, weight 80 kg", [NorepinephrineRunning(Fx.Q(250, "ng/kg/min")), Weight(Fx.Q(80, "kg"))], 3 },
+        { "norepinephrine 19 µg/min", [NorepinephrineRunning(Fx.Q(19, "ug/min"))], 2 },
+        { "norepinephrine 0.24 µg/kg/min, weight 80 kg (= 19.2 µg/min)", [NorepinephrineRunning(Fx.Q(0.24m, "ug/kg/min")), Weight(Fx.Q(80, "kg"))], 2 },
+        { "norepinephrine 0.24 µg/kg/min, weight 176.37 [lb_av]", [NorepinephrineRunning(Fx.Q(0.24m, "ug/kg/min")), Weight(Fx.Q(176.37m, "[lb_av]"))], 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(LeeVasopressorRates))]
+    public void LeeHighDose_EveryWeightAndRateUnit_GradesTheSame(string shape, Resource[] resources, int lee)
+    {
+        var grades = Grades([Fever, .. resources]);
+        Assert.True(lee == grades.Lee, $"{shape}: Lee {grades.Lee}");
+        Assert.True(grades.Astct == 3, $"{shape}: ASTCT {grades.Astct}");
+    }
+
+    public static TheoryData<string, Resource[], int> LeeFiO2() => new()
+    {
+        { "flow 2 L/min, FiO2 0.45 (unit 1), no device", [Flow(Fx.Q(2, "L/min")), FiO2(Fx.Q(0.45m, "1"))], 3 },
+        { "flow 2 L/min, FiO2 45 %, no device", [Flow(Fx.Q(2, "L/min")), FiO2(Fx.Q(45, "%"))], 3 },
+        { "flow 2 L/min, FiO2 0.45 (no unit), no device", [Flow(Fx.Q(2, "L/min")), FiO2(Fx.Q(0.45m, null))], 3 },
+        { "flow 2 L/min, FiO2 0.35 (unit 1), no device", [Flow(Fx.Q(2, "L/min")), FiO2(Fx.Q(0.35m, "1"))], 2 },
+        { "flow 2 L/min, FiO2 35 %, no device", [Flow(Fx.Q(2, "L/min")), FiO2(Fx.Q(35, "%"))], 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(LeeFiO2))]
+    public void LeeHypoxia_FiO2AsFractionOrPercent_GradesTheSame(string shape, Resource[] resources, int lee)
+    {
+        // §9.28: flow and a recorded FiO2 without a device → the FiO2 gives the Lee grade (upper bound 3).
+        var grades = Grades([Fever, .. resources]);
+        Assert.True(lee == grades.Lee, $"{shape}: Lee {grades.Lee}");
+    }
+
+    private static int Grade(Resource[] resources) => Grades(resources).Astct;
+
+    private static (int Astct, int Lee) Grades(Resource[] resources)
     {
         var view = new CrsPatientView(new CrsOptions());
         var evaluation = view.Evaluate(new PatientViewInput(Fx.PatientId, Fx.AsOf, [.. Background, .. resources], []), new SequentialCardIdSource());
         Assert.True(evaluation.Assessment.Eligible);
-        return evaluation.Assessment.Current[GradingSystem.Astct2019].Grade;
+        return (evaluation.Assessment.Current[GradingSystem.Astct2019].Grade, evaluation.Assessment.Current[GradingSystem.Lee2014].Grade);
     }
+
+    /// <summary>Norepinephrine running for the last 4 h (in progress, no end): sustained ≥ 3 h (Lee 2014, §9.15).</summary>
+    private static MedicationAdministration NorepinephrineRunning(Quantity rate)
+    {
+        var administration = Fx.Admin("ne", Fx.RxNorm("7512", "norepinephrine"), status: "in-progress");
+        administration.Effective = new Period { Start = Fx.Iso(Fx.AsOf.AddHours(-4)) };
+        administration.Dosage = new MedicationAdministration.DosageComponent { Rate = rate };
+        return administration;
+    }
+
+    private static Observation Weight(Quantity weight) => Fx.Obs("wt", Fx.Loinc(Loinc.BodyWeight, "Body weight"), weight, Fx.AsOf.AddDays(-1));
 
     private static CodeableConcept Snomed(string code, string display) => Fx.Sct(code, display);
 

@@ -1,4 +1,6 @@
+using CrsCdsHooks.Core.Cards;
 using CrsCdsHooks.Core.Fhir;
+using CrsCdsHooks.Core.Grading;
 using CrsCdsHooks.Core.Terminology;
 using CrsCdsHooks.Core.Timeline;
 
@@ -285,6 +287,33 @@ public sealed class PatientAndInputRulesTests
         var timeline = Fx.Read(patient);
         Assert.Equal(new PatientFacts("Patient/p1", null), timeline.Patient);
         Assert.Equal(reason, Fx.Single(timeline).Reason);
+    }
+
+    [Fact]
+    public void Read_PatientWithoutBirthDate_IsKeptAndReportedAsBirthDateMissing()
+    {
+        var timeline = Fx.Read(new Patient { Id = Fx.PatientId });
+        Assert.Equal(new PatientFacts("Patient/p1", null), timeline.Patient);
+        var issue = Fx.Single(timeline);
+        Assert.Equal(("Patient/p1", DataIssueReasons.BirthDateMissing), (issue.Resource, issue.Reason));
+    }
+
+    [Fact]
+    public void Evaluate_PatientWithoutBirthDate_IsInDataIssuesAndStillGradedWithAdultThresholds()
+    {
+        Resource[] resources =
+        [
+            new Patient { Id = Fx.PatientId },
+            Fx.Admin("cart", new CodeableConcept { Text = "Yescarta (axicabtagene ciloleucel)" }, Fx.AsOf.AddDays(-3)),
+            Fx.Temp("fever", 38.5m, "Cel", Fx.AsOf.AddHours(-3)),
+            Fx.Obs("sbp", Fx.Loinc(Loinc.SystolicPressure), Fx.Q(89, "mm[Hg]"), Fx.AsOf.AddHours(-2)),
+        ];
+        var evaluation = new CrsPatientView(new CrsOptions()).Evaluate(new PatientViewInput(Fx.PatientId, Fx.AsOf, resources, []), new SequentialCardIdSource());
+
+        Assert.Equal(2, evaluation.Assessment.Current[GradingSystem.Astct2019].Grade);
+        var extension = (CdsAssessmentExtension)evaluation.Response.Cards[0].Extension![AssessmentExtension.Key];
+        Assert.Contains(new CdsDataIssueSummary("Patient/p1", DataIssueReasons.BirthDateMissing), extension.DataIssues);
+        Assert.Contains("no birth date (the Patient is still used, with adult thresholds) (birth-date-missing, 1): Patient/p1", evaluation.Response.Cards[0].Detail, StringComparison.Ordinal);
     }
 
     [Fact]
