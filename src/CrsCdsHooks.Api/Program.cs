@@ -26,6 +26,7 @@ app.UseCdsHooksSwagger();
 
 app.MapCdsHooks();
 app.MapHealth();
+app.MapReports();                                        // GET /reports/feedback when CdsHooks:Reports:Enabled
 if (app.Environment.IsDevelopment()) app.MapSamples();   // fhir-samples shifted to now, for curl
 
 app.Run();

@@ -5,17 +5,15 @@ namespace CrsCdsHooks.Api.Storage;
 /// patient hash, no card uuid, no comment.
 /// </summary>
 /// <param name="ServiceId">The service.</param>
-/// <param name="CardKind"><c>crs</c>, <c>infection</c> or <c>anaphylaxis</c>; <c>unknown</c> for cards audited before kinds were
-/// kept that could not be told apart; absent for feedback about cards this store never recorded.</param>
-/// <param name="GradeSummary">The grade summary of the response the cards were in, e.g. "crs astct2019 2/3; infection
-/// possible; anaphylaxis none-found"; absent for feedback about cards this store never recorded.</param>
+/// <param name="CardKind"><c>crs</c>, <c>infection</c> or <c>anaphylaxis</c> (<c>unknown</c>: audited before kinds were kept, not told apart); absent for feedback about cards this store never recorded.</param>
+/// <param name="GradeSummary">The grade summary of the response the cards were in, e.g. "crs astct2019 2/3; infection possible; anaphylaxis none-found"; absent for feedback about cards this store never recorded.</param>
 /// <param name="CardsServed">Cards served.</param>
 /// <param name="FeedbackCount">Feedback items received about these cards (an EHR may send several for one card).</param>
 /// <param name="Accepted">Cards with at least one <c>accepted</c> feedback item.</param>
 /// <param name="Overridden">Cards with at least one <c>overridden</c> feedback item.</param>
 /// <param name="AcceptanceRate">Accepted ÷ cards served (0 to 1, four decimals); absent when no card was served.</param>
 /// <param name="OverrideRate">Overridden ÷ cards served (0 to 1, four decimals); absent when no card was served.</param>
-/// <param name="TopOverrideReasons">The most frequent override reasons (at most <see cref="FeedbackReports.TopReasons"/>), most frequent first.</param>
+/// <param name="TopOverrideReasons">The most frequent override reasons (at most 5: <c>FeedbackReports.TopReasons</c>), most frequent first.</param>
 public sealed record FeedbackReportRow(
     string ServiceId,
     string? CardKind,
