@@ -11,7 +11,7 @@ namespace CrsCdsHooks.Api.Storage;
 internal static class SqliteSchema
 {
     /// <summary>The migrations, oldest first. Append only; never edit one that has shipped.</summary>
-    public static readonly IReadOnlyList<SqliteMigration> Migrations =
+    public static readonly IReadOnlyList<SchemaMigration> Migrations =
     [
         new(1, "served cards, feedback, accepted suggestions, store settings", """
             CREATE TABLE served_card (
@@ -118,7 +118,7 @@ internal static class SqliteSchema
         }
 
         int applied = 0;
-        foreach (SqliteMigration migration in Migrations.Where(m => m.Version > current && m.Version <= (upTo ?? CurrentVersion)))
+        foreach (SchemaMigration migration in Migrations.Where(m => m.Version > current && m.Version <= (upTo ?? CurrentVersion)))
         {
             await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken).ConfigureAwait(false);
             using SqliteCommand record = connection.CreateCommand();
@@ -157,4 +157,4 @@ internal static class SqliteSchema
 /// <param name="Version">Its number (1, 2, …).</param>
 /// <param name="Description">What it adds.</param>
 /// <param name="Sql">The statements.</param>
-internal sealed record SqliteMigration(int Version, string Description, string Sql);
+internal sealed record SchemaMigration(int Version, string Description, string Sql);
