@@ -26,7 +26,7 @@ internal static class CdsHooksHostExtensions
 {
     /// <summary>
     /// Binds and validates every <c>CdsHooks:*</c> options class at start-up (a bad value stops the service with a
-    /// message naming the key): Limits, Fhir, RateLimit, Cors, Storage (patient hash salt), the client FHIR server lists, and
+    /// message naming the key): Limits, Fhir, RateLimit, Cors, Reports, Storage (patient hash salt), the client FHIR server lists, and
     /// the clinical options of <c>CdsHooks:Grading</c> (validated by the core's own rules).
     /// </summary>
     public static IServiceCollection AddCdsHooksOptions(this IServiceCollection services)
@@ -36,6 +36,7 @@ internal static class CdsHooksHostExtensions
         services.AddSingleton<IValidateOptions<FhirServerOptions>, FhirServerOptionsValidator>();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CrossOriginOptions>().BindConfiguration(CrossOriginOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<CrossOriginOptions>, CrossOriginOptionsValidator>();
         services.AddOptions<FhirServerAllowList>().Configure<IConfiguration>(FhirServerAllowList.Bind).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FhirServerAllowList>, FhirServerAllowListValidator>();

@@ -8,7 +8,7 @@ using CrsCdsHooks.Api.Storage;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCdsClientTrust();                            // CDS client JWTs (CDS-HOOKS.md "Trusting CDS clients")
-builder.Services.AddCdsStorage(builder.Configuration);   // SQLite feedback + card audit (before the host services)
+builder.Services.AddCdsStorage(builder.Configuration);   // SQLite or PostgreSQL feedback + card audit (before the host services)
 builder.Services.AddCdsHooksOptions();
 builder.Services.AddCdsHooksCors();
 builder.Services.AddCdsRateLimiting();                   // per CDS client (JWT iss, else address): CdsHooks:RateLimit
@@ -26,6 +26,7 @@ app.UseCdsHooksSwagger();
 
 app.MapCdsHooks();
 app.MapHealth();
+app.MapReports();                                        // GET /reports/feedback when CdsHooks:Reports:Enabled
 if (app.Environment.IsDevelopment()) app.MapSamples();   // fhir-samples shifted to now, for curl
 
 app.Run();

@@ -49,7 +49,7 @@ public sealed class ReadmeTests
             "CdsHooks:Auth:Clients:N:Issuer", "CdsHooks:Auth:Clients:N:FhirServers:M", "CdsHooks:Fhir:AllowAnyServer",
             "CdsHooks:Fhir:Timeout", "CdsHooks:Fhir:Budget", "CdsHooks:Fhir:MaxPages", "CdsHooks:Fhir:MaxResources",
             "CdsHooks:Cors:AllowedOrigins:N", "CdsHooks:Storage:Provider", "CdsHooks:Storage:ConnectionString",
-            "CdsHooks:Storage:PatientHashSalt", "CdsHooks:Limits:MaxBodyBytes", "CdsHooks:Limits:MaxJsonDepth",
+            "CdsHooks:Storage:PatientHashSalt", "CdsHooks:Reports:Enabled", "CdsHooks:Limits:MaxBodyBytes", "CdsHooks:Limits:MaxJsonDepth",
             "CdsHooks:Limits:MaxResources", "CdsHooks:Limits:RequestTimeout", "CdsHooks:Grading:PrimarySystem",
             "CdsHooks:Grading:EligibilityDays", "CdsHooks:Grading:WindowHours",
         ];

@@ -111,7 +111,10 @@ internal sealed class PatientViewHandler(
         return TypedResults.Ok(response);
     }
 
-    /// <summary>Keeps an audit row per served card (salted patient hash, no PHI). Never withholds the cards.</summary>
+    /// <summary>
+    /// Keeps an audit row per served card (its kind, the response's grade summary, a salted patient hash: no PHI) and
+    /// the override reasons it offered. Never withholds the cards.
+    /// </summary>
     private async Task RecordCardsAsync(CdsServiceDescriptor service, CdsServiceRequest request, DateTimeOffset asOf, CrsEvaluation evaluation, CancellationToken cancellationToken)
     {
         var cards = evaluation.Response.Cards;
@@ -120,7 +123,10 @@ internal sealed class PatientViewHandler(
         {
             var summary = AuditSummary(evaluation);
             var hash = await hasher.HashAsync(request.Context.PatientId, cancellationToken).ConfigureAwait(false);
-            var records = cards.Select(c => new CardAuditRecord(c.Uuid, service.Id, request.HookInstance, asOf, summary, hash)).ToList();
+            var records = cards.Select(c => new CardAuditRecord(c.Uuid, service.Id, request.HookInstance, asOf, CardKinds.Of(c), summary, hash)
+            {
+                OfferedReasons = c.OverrideReasons?.Where(r => !string.IsNullOrEmpty(r.Display)).Select(r => new OfferedOverrideReason(r.Code, r.Display!)).ToList() ?? [],
+            }).ToList();
             await store.RecordCardsAsync(records, cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // the audit must never cost the clinician the cards

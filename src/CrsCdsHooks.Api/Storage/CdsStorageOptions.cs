@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
+using Npgsql;
+
 namespace CrsCdsHooks.Api.Storage;
 
 /// <summary>Durable storage of feedback and served cards: section <c>CdsHooks:Storage</c>.</summary>
@@ -9,20 +11,28 @@ internal sealed class CdsStorageOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "CdsHooks:Storage";
 
-    /// <summary>The SQLite provider (the default and only one built).</summary>
+    /// <summary>The SQLite provider (the default): one file, no server.</summary>
     public const string SqliteProvider = "Sqlite";
 
-    /// <summary>PostgreSQL: named in the contract, not built yet.</summary>
+    /// <summary>The PostgreSQL provider (Npgsql): for several instances, or a database the operator already runs.</summary>
     public const string PostgresProvider = "Postgres";
 
-    /// <summary><c>Sqlite</c> (default) or <c>Postgres</c> (not built yet: a start-up error).</summary>
+    /// <summary>The SQLite connection string used when none is configured.</summary>
+    public const string DefaultSqliteConnectionString = "Data Source=crscdshooks.db";
+
+    /// <summary><c>Sqlite</c> (default) or <c>Postgres</c>.</summary>
     public string Provider { get; set; } = SqliteProvider;
 
     /// <summary>
-    /// SQLite connection string. A relative <c>Data Source</c> lives in the <c>data</c> folder under the content root;
-    /// the file and folder are created on first run.
+    /// SQLite: a connection string whose relative <c>Data Source</c> lives in the <c>data</c> folder under the content
+    /// root (file and folder created on first run); unset, <see cref="DefaultSqliteConnectionString"/>. PostgreSQL: an
+    /// Npgsql connection string (<c>Host=…;Database=…;Username=…;Password=…</c>), required; the schema is created in
+    /// the database (in the first schema of its search path) on first start.
     /// </summary>
-    public string ConnectionString { get; set; } = "Data Source=crscdshooks.db";
+    public string? ConnectionString { get; set; }
+
+    /// <summary>True when <see cref="Provider"/> is PostgreSQL (case-insensitive).</summary>
+    public bool IsPostgres => string.Equals(Provider, PostgresProvider, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Base64 secret (≥ 16 bytes) keying the patient-id hash. Unset: a random secret is made on first run and kept in
@@ -46,17 +56,18 @@ internal sealed class CdsStorageOptionsValidator : IValidateOptions<CdsStorageOp
     public ValidateOptionsResult Validate(string? name, CdsStorageOptions options)
     {
         var failures = new List<string>();
-        if (string.Equals(options.Provider, CdsStorageOptions.PostgresProvider, StringComparison.OrdinalIgnoreCase))
+        if (options.IsPostgres)
         {
-            failures.Add(
-                "CdsHooks:Storage:Provider 'Postgres' is not built yet: use 'Sqlite' (the default) until the "
-                + "PostgreSQL store exists.");
+            if (PostgresConnection.Check(options.ConnectionString) is { } problem)
+            {
+                failures.Add($"CdsHooks:Storage:ConnectionString {problem}.");
+            }
         }
         else if (!string.Equals(options.Provider, CdsStorageOptions.SqliteProvider, StringComparison.OrdinalIgnoreCase))
         {
-            failures.Add($"CdsHooks:Storage:Provider '{options.Provider}' is unknown: use 'Sqlite'.");
+            failures.Add($"CdsHooks:Storage:Provider '{options.Provider}' is unknown: use 'Sqlite' (the default) or 'Postgres'.");
         }
-        else if (SqliteDatabasePath.Check(options.ConnectionString) is { } problem)
+        else if (SqliteDatabasePath.Check(options.ConnectionString ?? CdsStorageOptions.DefaultSqliteConnectionString) is { } problem)
         {
             failures.Add($"CdsHooks:Storage:ConnectionString {problem}.");
         }
@@ -128,5 +139,43 @@ internal static class SqliteDatabasePath
         builder.Pooling = true;
         builder.ForeignKeys = true;
         return builder.ToString();
+    }
+}
+
+/// <summary>Checks and describes a PostgreSQL connection string (never its password).</summary>
+internal static class PostgresConnection
+{
+    /// <summary>Why the connection string cannot reach a database, or null when it may.</summary>
+    public static string? Check(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return "is required with CdsHooks:Storage:Provider 'Postgres': an Npgsql connection string such as "
+                + "'Host=db.example.org;Database=crscdshooks;Username=crscdshooks;Password=…'";
+        }
+
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            return $"is not an Npgsql connection string ({ex.Message})";
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.Host))
+        {
+            return "needs a Host (the PostgreSQL server, or the folder of its unix socket) for Provider 'Postgres'";
+        }
+
+        return null;
+    }
+
+    /// <summary>"database crscdshooks on db.example.org:5432" — for logs and errors; no user, no password.</summary>
+    public static string Describe(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"database {builder.Database ?? "(the user's default)"} on {builder.Host}:{builder.Port}";
     }
 }

@@ -1,17 +1,41 @@
 namespace CrsCdsHooks.Api.Storage;
 
-/// <summary>Acceptance and override counts for one kind of card (service + card summary).</summary>
+/// <summary>
+/// Acceptance and override of one group of served cards: one service, one card kind, one grade summary. No PHI: no
+/// patient hash, no card uuid, no comment.
+/// </summary>
 /// <param name="ServiceId">The service.</param>
-/// <param name="CardSummary">The card summary as served; null for feedback about cards this store never recorded.</param>
-/// <param name="CardsServed">Cards served with this summary.</param>
-/// <param name="Accepted">Feedback items with outcome <c>accepted</c>.</param>
-/// <param name="Overridden">Feedback items with outcome <c>overridden</c>.</param>
-public sealed record FeedbackReportRow(string ServiceId, string? CardSummary, long CardsServed, long Accepted, long Overridden);
+/// <param name="CardKind"><c>crs</c>, <c>infection</c> or <c>anaphylaxis</c> (<c>unknown</c>: audited before kinds were kept, not told apart); absent for feedback about cards this store never recorded.</param>
+/// <param name="GradeSummary">The grade summary of the response the cards were in, e.g. "crs astct2019 2/3; infection possible; anaphylaxis none-found"; absent for feedback about cards this store never recorded.</param>
+/// <param name="CardsServed">Cards served.</param>
+/// <param name="FeedbackCount">Feedback items received about these cards (an EHR may send several for one card).</param>
+/// <param name="Accepted">Cards with at least one <c>accepted</c> feedback item.</param>
+/// <param name="Overridden">Cards with at least one <c>overridden</c> feedback item.</param>
+/// <param name="AcceptanceRate">Accepted ÷ cards served (0 to 1, four decimals); absent when no card was served.</param>
+/// <param name="OverrideRate">Overridden ÷ cards served (0 to 1, four decimals); absent when no card was served.</param>
+/// <param name="TopOverrideReasons">The most frequent override reasons (at most 5: <c>FeedbackReports.TopReasons</c>), most frequent first.</param>
+public sealed record FeedbackReportRow(
+    string ServiceId,
+    string? CardKind,
+    string? GradeSummary,
+    long CardsServed,
+    long FeedbackCount,
+    long Accepted,
+    long Overridden,
+    double? AcceptanceRate,
+    double? OverrideRate,
+    IReadOnlyList<OverrideReasonCount> TopOverrideReasons);
+
+/// <summary>How often one override reason was given.</summary>
+/// <param name="Code">The reason code the EHR sent.</param>
+/// <param name="Display">The text the cards offered for it; absent when no card the service served offered this code.</param>
+/// <param name="Count">Cards overridden with this reason.</param>
+public sealed record OverrideReasonCount(string Code, string? Display, long Count);
 
 /// <summary>Reporting over stored feedback.</summary>
 public interface IFeedbackReport
 {
-    /// <summary>Counts per service and card summary, ordered by service then summary.</summary>
+    /// <summary>One row per service, card kind and grade summary, ordered by service, kind, summary (feedback about unknown cards last).</summary>
     Task<IReadOnlyList<FeedbackReportRow>> GetFeedbackReportAsync(CancellationToken cancellationToken);
 }
 
@@ -20,4 +44,55 @@ public interface IPatientIdHasher
 {
     /// <summary>HMAC-SHA256 of the patient id under this installation's secret salt, as lowercase hex.</summary>
     Task<string> HashAsync(string patientId, CancellationToken cancellationToken);
+}
+
+/// <summary>One group's counts as a store's SQL aggregates them (kind and summary null: feedback about unknown cards).</summary>
+internal sealed record FeedbackCounts(string ServiceId, string? CardKind, string? GradeSummary, long CardsServed, long FeedbackCount, long Accepted, long Overridden);
+
+/// <summary>Cards of one group overridden with one reason code (kind and summary null: unknown cards).</summary>
+internal sealed record OverrideReasonTally(string ServiceId, string? CardKind, string? GradeSummary, string Code, long Count);
+
+/// <summary>A reason a served card offered: the store's catalogue of displays.</summary>
+internal sealed record OfferedReasonEntry(string ServiceId, string CardKind, string Code, string Display);
+
+/// <summary>The parts of the report both stores share: rates, top reasons, displays, order.</summary>
+internal static class FeedbackReports
+{
+    /// <summary>Override reasons listed per row.</summary>
+    public const int TopReasons = 5;
+
+    /// <summary>Builds the rows from the SQL aggregates of either store.</summary>
+    public static IReadOnlyList<FeedbackReportRow> Assemble(
+        IEnumerable<FeedbackCounts> counts, IEnumerable<OverrideReasonTally> reasons, IEnumerable<OfferedReasonEntry> offered)
+    {
+        var catalogue = offered.ToList();
+        var exact = catalogue.GroupBy(o => (o.ServiceId, o.CardKind, o.Code))
+            .ToDictionary(g => g.Key, g => g.First().Display);
+        // A card audited before kinds were kept, or never recorded: the service's display for the code, whatever card offered it.
+        var anyKind = catalogue.GroupBy(o => (o.ServiceId, o.Code))
+            .ToDictionary(g => g.Key, g => g.OrderBy(o => o.CardKind, StringComparer.Ordinal).First().Display);
+        var reasonsByGroup = reasons.ToLookup(r => (r.ServiceId, r.CardKind, r.GradeSummary));
+
+        return counts
+            .Select(c => new FeedbackReportRow(
+                c.ServiceId, c.CardKind, c.GradeSummary, c.CardsServed, c.FeedbackCount, c.Accepted, c.Overridden,
+                Rate(c.Accepted, c.CardsServed), Rate(c.Overridden, c.CardsServed),
+                reasonsByGroup[(c.ServiceId, c.CardKind, c.GradeSummary)]
+                    .OrderByDescending(r => r.Count).ThenBy(r => r.Code, StringComparer.Ordinal)
+                    .Take(TopReasons)
+                    .Select(r => new OverrideReasonCount(r.Code, Display(r), r.Count))
+                    .ToList()))
+            .OrderBy(r => r.ServiceId, StringComparer.Ordinal)
+            .ThenBy(r => r.CardKind is null ? 1 : 0)
+            .ThenBy(r => r.CardKind, StringComparer.Ordinal)
+            .ThenBy(r => r.GradeSummary, StringComparer.Ordinal)
+            .ToList();
+
+        string? Display(OverrideReasonTally r) =>
+            r.CardKind is not null && exact.TryGetValue((r.ServiceId, r.CardKind, r.Code), out var display)
+                ? display
+                : anyKind.GetValueOrDefault((r.ServiceId, r.Code));
+    }
+
+    private static double? Rate(long part, long whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
 }

@@ -26,9 +26,20 @@ public sealed record FeedbackItem(
 /// <param name="ServiceId">The service.</param>
 /// <param name="HookInstance">The hook instance.</param>
 /// <param name="ServedAt">When it was served.</param>
-/// <param name="Summary">Grade summary, e.g. "crs astct2019 2/3; infection possible".</param>
+/// <param name="Kind">What the card is about: <c>crs</c>, <c>infection</c>, <c>anaphylaxis</c> (or <c>unknown</c>).</param>
+/// <param name="Summary">Grade summary of the whole response, e.g. "crs astct2019 2/3; infection possible; anaphylaxis none-found".</param>
 /// <param name="PatientHash">Salted SHA-256 of the patient id.</param>
-public sealed record CardAuditRecord(string CardUuid, string ServiceId, string HookInstance, DateTimeOffset ServedAt, string Summary, string PatientHash);
+public sealed record CardAuditRecord(
+    string CardUuid, string ServiceId, string HookInstance, DateTimeOffset ServedAt, string Kind, string Summary, string PatientHash)
+{
+    /// <summary>The override reasons the card offered (our own codes and texts: the report shows their display).</summary>
+    public IReadOnlyList<OfferedOverrideReason> OfferedReasons { get; init; } = [];
+}
+
+/// <summary>An override reason a card offered.</summary>
+/// <param name="Code">Its code (feedback names it).</param>
+/// <param name="Display">The text the clinician saw.</param>
+public sealed record OfferedOverrideReason(string Code, string Display);
 
 /// <summary>How a feedback write ended.</summary>
 public enum FeedbackWriteResult

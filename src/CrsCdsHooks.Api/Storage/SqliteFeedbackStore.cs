@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 
 using Microsoft.Data.Sqlite;
 
@@ -11,16 +9,15 @@ namespace CrsCdsHooks.Api.Storage;
 /// on disk when the call returns), schema migrations in code, writes serialised in-process and taken with
 /// <c>BEGIN IMMEDIATE</c> (so several processes on one file wait for each other instead of failing).
 /// </summary>
-internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPatientIdHasher, IDisposable
+internal sealed class SqliteFeedbackStore : IDurableFeedbackStore
 {
-    private const string SaltSetting = "patient_hash_salt";
     private readonly string _connectionString;
     private readonly CdsStorageOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly Lock _initializationLock = new();
-    private Task<byte[]>? _initialization;
+    private readonly StoreInitialization _initialization;
+    private readonly OfferedReasonCache _offeredReasons = new();
 
     /// <param name="connectionString">A resolved connection string (absolute file path), see <see cref="SqliteDatabasePath.Resolve"/>.</param>
     /// <param name="options">Storage options (salt, comments).</param>
@@ -32,13 +29,14 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
+        _initialization = new StoreInitialization(InitializeCoreAsync);
     }
 
     /// <summary>The database file.</summary>
     public string DatabasePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
     /// <summary>Creates the file and folder if needed, sets WAL, migrates. Idempotent; safe to call concurrently.</summary>
-    public Task InitializeAsync(CancellationToken cancellationToken) => EnsureInitializedAsync().WaitAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => _initialization.EnsureAsync().WaitAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<FeedbackWriteResult>> StoreFeedbackAsync(IReadOnlyList<FeedbackItem> items, CancellationToken cancellationToken)
@@ -56,7 +54,7 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
             return [];
         }
 
-        await EnsureInitializedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _initialization.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var results = new List<FeedbackWriteResult>(items.Count);
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -98,7 +96,8 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
             return;
         }
 
-        await EnsureInitializedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _initialization.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        List<OfferedReasonEntry> reasons = _offeredReasons.Unwritten(cards);
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -109,14 +108,15 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
                 using SqliteCommand insert = connection.CreateCommand();
                 insert.Transaction = transaction;
                 insert.CommandText = """
-                    INSERT INTO served_card (card_uuid, service_id, hook_instance, served_at, summary, patient_hash)
-                    VALUES ($card, $service, $hook, $served, $summary, $patient)
+                    INSERT INTO served_card (card_uuid, service_id, hook_instance, served_at, card_kind, summary, patient_hash)
+                    VALUES ($card, $service, $hook, $served, $kind, $summary, $patient)
                     ON CONFLICT (card_uuid) DO NOTHING
                     """;
                 SqliteParameter card = insert.Parameters.Add("$card", SqliteType.Text);
                 SqliteParameter service = insert.Parameters.Add("$service", SqliteType.Text);
                 SqliteParameter hook = insert.Parameters.Add("$hook", SqliteType.Text);
                 SqliteParameter served = insert.Parameters.Add("$served", SqliteType.Text);
+                SqliteParameter kind = insert.Parameters.Add("$kind", SqliteType.Text);
                 SqliteParameter summary = insert.Parameters.Add("$summary", SqliteType.Text);
                 SqliteParameter patient = insert.Parameters.Add("$patient", SqliteType.Text);
                 foreach (CardAuditRecord record in cards)
@@ -125,9 +125,15 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
                     service.Value = record.ServiceId;
                     hook.Value = record.HookInstance;
                     served.Value = FormatInstant(record.ServedAt);
+                    kind.Value = record.Kind;
                     summary.Value = record.Summary;
                     patient.Value = record.PatientHash;
                     await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (reasons.Count > 0)
+                {
+                    await UpsertOfferedReasonsAsync(connection, transaction, reasons, cancellationToken).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -137,6 +143,8 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
         {
             _writeGate.Release();
         }
+
+        _offeredReasons.Written(reasons);
     }
 
     /// <inheritdoc />
@@ -144,7 +152,7 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
     {
         try
         {
-            await EnsureInitializedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _initialization.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
@@ -164,46 +172,52 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
     /// <inheritdoc />
     public async Task<IReadOnlyList<FeedbackReportRow>> GetFeedbackReportAsync(CancellationToken cancellationToken)
     {
-        await EnsureInitializedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _initialization.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = """
+            // One read transaction: the three queries see the same snapshot (WAL readers do not block writers).
+            using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
+            var counts = new List<FeedbackCounts>();
+            await ReadAsync(connection, transaction, """
                 WITH per_card AS (
                     SELECT card_uuid,
-                           SUM(outcome = 'accepted')   AS accepted,
-                           SUM(outcome = 'overridden') AS overridden
+                           COUNT(*)                   AS items,
+                           MAX(outcome = 'accepted')   AS accepted,
+                           MAX(outcome = 'overridden') AS overridden
                     FROM feedback
                     GROUP BY card_uuid
                 )
-                SELECT c.service_id, c.summary, COUNT(*),
-                       COALESCE(SUM(p.accepted), 0), COALESCE(SUM(p.overridden), 0)
+                SELECT c.service_id, c.card_kind, c.summary, COUNT(*),
+                       COALESCE(SUM(p.items), 0), COALESCE(SUM(p.accepted), 0), COALESCE(SUM(p.overridden), 0)
                 FROM served_card c LEFT JOIN per_card p ON p.card_uuid = c.card_uuid
-                GROUP BY c.service_id, c.summary
+                GROUP BY c.service_id, c.card_kind, c.summary
                 UNION ALL
-                SELECT f.service_id, NULL, 0, SUM(f.outcome = 'accepted'), SUM(f.outcome = 'overridden')
+                SELECT f.service_id, NULL, NULL, 0, COUNT(*),
+                       COUNT(DISTINCT CASE WHEN f.outcome = 'accepted' THEN f.card_uuid END),
+                       COUNT(DISTINCT CASE WHEN f.outcome = 'overridden' THEN f.card_uuid END)
                 FROM feedback f
                 WHERE NOT EXISTS (SELECT 1 FROM served_card c WHERE c.card_uuid = f.card_uuid)
                 GROUP BY f.service_id
-                ORDER BY 1, 2
-                """;
-            var rows = new List<FeedbackReportRow>();
-            SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    rows.Add(new FeedbackReportRow(
-                        reader.GetString(0),
-                        reader.IsDBNull(1) ? null : reader.GetString(1),
-                        reader.GetInt64(2),
-                        reader.GetInt64(3),
-                        reader.GetInt64(4)));
-                }
-            }
+                """, r => counts.Add(new FeedbackCounts(
+                    r.GetString(0), NullableText(r, 1), NullableText(r, 2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6))),
+                cancellationToken).ConfigureAwait(false);
 
-            return rows;
+            var reasons = new List<OverrideReasonTally>();
+            await ReadAsync(connection, transaction, """
+                SELECT COALESCE(c.service_id, f.service_id), c.card_kind, c.summary, f.override_reason_code, COUNT(DISTINCT f.card_uuid)
+                FROM feedback f LEFT JOIN served_card c ON c.card_uuid = f.card_uuid
+                WHERE f.outcome = 'overridden' AND f.override_reason_code IS NOT NULL
+                GROUP BY 1, 2, 3, 4
+                """, r => reasons.Add(new OverrideReasonTally(r.GetString(0), NullableText(r, 1), NullableText(r, 2), r.GetString(3), r.GetInt64(4))),
+                cancellationToken).ConfigureAwait(false);
+
+            var offered = new List<OfferedReasonEntry>();
+            await ReadAsync(connection, transaction, "SELECT service_id, card_kind, code, display FROM card_override_reason",
+                r => offered.Add(new OfferedReasonEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3))),
+                cancellationToken).ConfigureAwait(false);
+
+            return FeedbackReports.Assemble(counts, reasons, offered);
         }
     }
 
@@ -211,8 +225,8 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
     public async Task<string> HashAsync(string patientId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patientId);
-        byte[] salt = await EnsureInitializedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        return Convert.ToHexStringLower(HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes(patientId)));
+        byte[] salt = await _initialization.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return PatientIdHash.Compute(salt, patientId);
     }
 
     /// <summary>Opens a connection with this store's per-connection settings (tests read them back).</summary>
@@ -249,20 +263,6 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
     /// <summary>An instant as stored: UTC, fixed width, so equal instants compare equal whatever their offset.</summary>
     internal static string FormatInstant(DateTimeOffset instant) =>
         instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-    private Task<byte[]> EnsureInitializedAsync()
-    {
-        lock (_initializationLock)
-        {
-            // A failed attempt (disk full, locked file) is retried by the next call rather than cached forever.
-            if (_initialization is null || _initialization.IsFaulted || _initialization.IsCanceled)
-            {
-                _initialization = InitializeCoreAsync();
-            }
-
-            return _initialization;
-        }
-    }
 
     private async Task<byte[]> InitializeCoreAsync()
     {
@@ -303,8 +303,8 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
             INSERT INTO store_setting (name, value) VALUES ($name, $value) ON CONFLICT (name) DO NOTHING;
             SELECT value FROM store_setting WHERE name = $name;
             """;
-        command.Parameters.AddWithValue("$name", SaltSetting);
-        command.Parameters.AddWithValue("$value", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        command.Parameters.AddWithValue("$name", PatientIdHash.SaltSetting);
+        command.Parameters.AddWithValue("$value", PatientIdHash.NewSalt());
         string stored = (string)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
         await transaction.CommitAsync().ConfigureAwait(false);
         return Convert.FromBase64String(stored);
@@ -325,7 +325,7 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
         insert.Parameters.AddWithValue("$service", item.ServiceId);
         insert.Parameters.AddWithValue("$card", item.CardUuid);
         insert.Parameters.AddWithValue("$outcome", item.Outcome);
-        insert.Parameters.AddWithValue("$timestamp", FormatInstant(item.OutcomeTimestamp));
+        insert.Parameters.AddWithValue("$timestamp", FormatInstant(StoredInstant.ToMicroseconds(item.OutcomeTimestamp)));
         insert.Parameters.AddWithValue("$code", (object?)item.OverrideReasonCode ?? DBNull.Value);
         insert.Parameters.AddWithValue("$system", (object?)item.OverrideReasonSystem ?? DBNull.Value);
         insert.Parameters.AddWithValue("$comment", _options.KeepOverrideComments && item.OverrideComment is not null ? item.OverrideComment : DBNull.Value);
@@ -352,4 +352,45 @@ internal sealed class SqliteFeedbackStore : IFeedbackStore, IFeedbackReport, IPa
 
         return FeedbackWriteResult.Stored;
     }
+
+    private static async Task UpsertOfferedReasonsAsync(
+        SqliteConnection connection, SqliteTransaction transaction, List<OfferedReasonEntry> reasons, CancellationToken cancellationToken)
+    {
+        using SqliteCommand upsert = connection.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText = """
+            INSERT INTO card_override_reason (service_id, card_kind, code, display) VALUES ($service, $kind, $code, $display)
+            ON CONFLICT (service_id, card_kind, code) DO UPDATE SET display = excluded.display
+            """;
+        SqliteParameter service = upsert.Parameters.Add("$service", SqliteType.Text);
+        SqliteParameter kind = upsert.Parameters.Add("$kind", SqliteType.Text);
+        SqliteParameter code = upsert.Parameters.Add("$code", SqliteType.Text);
+        SqliteParameter display = upsert.Parameters.Add("$display", SqliteType.Text);
+        foreach (OfferedReasonEntry reason in reasons)
+        {
+            service.Value = reason.ServiceId;
+            kind.Value = reason.CardKind;
+            code.Value = reason.Code;
+            display.Value = reason.Display;
+            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ReadAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string sql, Action<SqliteDataReader> row, CancellationToken cancellationToken)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                row(reader);
+            }
+        }
+    }
+
+    private static string? NullableText(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -47,8 +47,9 @@ public sealed class FeedbackRestartTests : IDisposable
 
         var row = Assert.Single(report);
         Assert.Equal("crs-patient-view", row.ServiceId);
-        Assert.Equal("crs astct2019 2/2; infection none-found; anaphylaxis none-found", row.CardSummary);
-        Assert.Equal((1L, 1L, 0L), (row.CardsServed, row.Accepted, row.Overridden));
+        Assert.Equal("crs", row.CardKind);
+        Assert.Equal("crs astct2019 2/2; infection none-found; anaphylaxis none-found", row.GradeSummary);
+        Assert.Equal((1L, 1L, 1L, 0L), (row.CardsServed, row.FeedbackCount, row.Accepted, row.Overridden));
         Assert.Equal(1L, await CountAsync("SELECT COUNT(*) FROM feedback WHERE card_uuid = $card", cardUuid));
         Assert.Equal(1L, await CountAsync("SELECT COUNT(*) FROM served_card WHERE card_uuid = $card", cardUuid));
     }

@@ -62,6 +62,7 @@ public sealed class OptionsValidationTests
     [InlineData("CdsHooks:Grading:PrimarySystem", "Penn")]
     [InlineData("CdsHooks:Fhir:MaxPages", "many")]
     [InlineData("CdsHooks:Fhir:AllowAnyServer", "perhaps")]
+    [InlineData("CdsHooks:Reports:Enabled", "yes please")]
     public void BadValue_StopsStartUpNamingTheKey(string key, string value)
     {
         var failure = StartUpValidationFailure(new Dictionary<string, string?> { [key] = value });

@@ -52,8 +52,8 @@ public sealed class CdsStorageOptionsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("CdsHooks:Storage:Provider", "Postgres", "'Postgres' is not built yet")]
-    [InlineData("CdsHooks:Storage:Provider", "postgres", "'Postgres' is not built yet")]
+    [InlineData("CdsHooks:Storage:Provider", "Postgres", "CdsHooks:Storage:ConnectionString is required with CdsHooks:Storage:Provider 'Postgres'")]
+    [InlineData("CdsHooks:Storage:Provider", "postgres", "CdsHooks:Storage:ConnectionString is required with CdsHooks:Storage:Provider 'Postgres'")]
     [InlineData("CdsHooks:Storage:Provider", "MongoDb", "CdsHooks:Storage:Provider 'MongoDb' is unknown")]
     [InlineData("CdsHooks:Storage:ConnectionString", "Data Source=:memory:", "CdsHooks:Storage:ConnectionString is an in-memory database")]
     [InlineData("CdsHooks:Storage:ConnectionString", "Data Source=x.db;Mode=Memory", "CdsHooks:Storage:ConnectionString is an in-memory database")]
@@ -69,5 +69,44 @@ public sealed class CdsStorageOptionsTests : IDisposable
         Exception error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Data Source=crscdshooks.db", "CdsHooks:Storage:ConnectionString is not an Npgsql connection string")]
+    [InlineData("Database=crscdshooks;Username=crs", "CdsHooks:Storage:ConnectionString needs a Host")]
+    [InlineData("   ", "CdsHooks:Storage:ConnectionString is required with CdsHooks:Storage:Provider 'Postgres'")]
+    public async Task Postgres_WithABadConnectionString_StopsStartUp_NamingTheKey(string connectionString, string expected)
+    {
+        using IHost host = Build(new() { ["CdsHooks:Storage:Provider"] = "Postgres", ["CdsHooks:Storage:ConnectionString"] = connectionString });
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Postgres_ServerUnreachable_StopsStartUp_NamingTheKeyAndTheServer_NotThePassword()
+    {
+        int port = ClosedPort();
+        using IHost host = Build(new()
+        {
+            ["CdsHooks:Storage:Provider"] = "Postgres",
+            ["CdsHooks:Storage:ConnectionString"] = $"Host=127.0.0.1;Port={port};Database=crs;Username=crs;Password=s3cret-pw;Timeout=3",
+        });
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("CdsHooks:Storage:ConnectionString", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"database crs on 127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", error.ToString(), StringComparison.Ordinal);
+        Assert.False(await host.Services.GetRequiredService<IFeedbackStore>().IsReachableAsync(CancellationToken.None));
+    }
+
+    /// <summary>A loopback port nothing listens on (bound, then released).</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 }

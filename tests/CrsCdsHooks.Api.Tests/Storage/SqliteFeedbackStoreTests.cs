@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 
 using CrsCdsHooks.Api.Storage;
 
@@ -31,202 +29,74 @@ internal sealed class TempFolder : IDisposable
     }
 }
 
-public sealed class SqliteFeedbackStoreTests : IDisposable
+/// <summary>The store contract on SQLite, and what is SQLite's own: WAL, synchronous=FULL, migrations of a file, the file's location.</summary>
+public sealed class SqliteFeedbackStoreTests : FeedbackStoreContract, IDisposable
 {
-    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
     private string DatabaseFile => _folder.File("nested/feedback.db");
 
-    private SqliteFeedbackStore Open(CdsStorageOptions? options = null) => new(
+    private protected override (int Version, int Migrations) Schema => (SqliteSchema.CurrentVersion, SqliteSchema.Migrations.Count);
+
+    private protected override IDurableFeedbackStore Open(CdsStorageOptions? options = null) => OpenSqlite(options);
+
+    private SqliteFeedbackStore OpenSqlite(CdsStorageOptions? options = null) => new(
         SqliteDatabasePath.Resolve("Data Source=" + DatabaseFile, _folder.Path),
         options ?? new CdsStorageOptions(),
         TimeProvider.System,
         NullLogger<SqliteFeedbackStore>.Instance);
 
-    private static FeedbackItem Item(
-        string card = "card-1",
-        string outcome = "accepted",
-        DateTimeOffset? at = null,
-        IReadOnlyList<string>? suggestions = null,
-        string? comment = null) =>
-        new("crs-patient-view", card, outcome, at ?? T0, suggestions ?? [], outcome == "overridden" ? "not-crs" : null,
-            outcome == "overridden" ? "https://crscdshooks.example.org/override-reasons" : null, comment, T0.AddMinutes(1));
-
-    private static async Task<long> ScalarAsync(SqliteFeedbackStore store, string sql)
+    private protected override async Task<object?> QueryAsync(string sql)
     {
-        await using SqliteConnection connection = await store.OpenAsync(CancellationToken.None);
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<string?> TextAsync(SqliteFeedbackStore store, string sql)
-    {
-        await using SqliteConnection connection = await store.OpenAsync(CancellationToken.None);
+        await using var connection = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
+        await connection.OpenAsync();
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = sql;
         object? value = await command.ExecuteScalarAsync();
-        return value is DBNull ? null : (string?)value;
+        return value is DBNull ? null : value;
     }
 
+    private async Task<long> CountAsync(string sql) => Convert.ToInt64(await QueryAsync(sql), CultureInfo.InvariantCulture);
+
     [Fact]
-    public async Task FirstRun_CreatesFolderAndDatabase_AtCurrentSchemaVersion()
+    public async Task FirstRun_CreatesFolderAndFile()
     {
         Assert.False(File.Exists(DatabaseFile));
-        using SqliteFeedbackStore store = Open();
+        using SqliteFeedbackStore store = OpenSqlite();
         await store.InitializeAsync(CancellationToken.None);
 
         Assert.True(File.Exists(DatabaseFile));
-        Assert.Equal(SqliteSchema.CurrentVersion, await ScalarAsync(store, "SELECT MAX(version) FROM schema_version"));
-        Assert.True(await store.IsReachableAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task Connections_UseWal_AndSynchronousFull()
     {
-        using SqliteFeedbackStore store = Open();
+        using SqliteFeedbackStore store = OpenSqlite();
         await store.InitializeAsync(CancellationToken.None);
 
-        Assert.Equal("wal", await TextAsync(store, "PRAGMA journal_mode"));
-        Assert.Equal(2, await ScalarAsync(store, "PRAGMA synchronous")); // 2 = FULL
+        await using (SqliteConnection connection = await store.OpenAsync(CancellationToken.None))
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous";
+            Assert.Equal(2L, await command.ExecuteScalarAsync()); // 2 = FULL
+        }
 
         // WAL is a property of the file: a plain connection sees it too.
-        await using var plain = new SqliteConnection("Data Source=" + DatabaseFile);
-        await plain.OpenAsync();
-        using SqliteCommand command = plain.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode";
-        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
-    }
-
-    [Fact]
-    public async Task SameFeedbackTwice_OneRow()
-    {
-        using SqliteFeedbackStore store = Open();
-
-        Assert.Equal([FeedbackWriteResult.Stored], await store.StoreFeedbackAsync([Item()], CancellationToken.None));
-        Assert.Equal([FeedbackWriteResult.AlreadyStored], await store.StoreFeedbackAsync([Item()], CancellationToken.None));
-        Assert.Equal(
-            [FeedbackWriteResult.Stored, FeedbackWriteResult.AlreadyStored],
-            await store.StoreFeedbackAsync([Item(card: "card-2"), Item(card: "card-2")], CancellationToken.None));
-
-        Assert.Equal(2, await ScalarAsync(store, "SELECT COUNT(*) FROM feedback"));
-    }
-
-    [Fact]
-    public async Task SameInstantWithAnotherOffset_IsTheSameFeedback()
-    {
-        using SqliteFeedbackStore store = Open();
-        await store.StoreFeedbackAsync([Item(at: T0)], CancellationToken.None);
-
-        IReadOnlyList<FeedbackWriteResult> again = await store.StoreFeedbackAsync(
-            [Item(at: T0.ToOffset(TimeSpan.FromHours(2)))], CancellationToken.None);
-        Assert.Equal([FeedbackWriteResult.AlreadyStored], again);
-    }
-
-    [Fact]
-    public async Task OtherOutcomeOrOtherTimestamp_IsNewFeedback()
-    {
-        using SqliteFeedbackStore store = Open();
-        IReadOnlyList<FeedbackWriteResult> results = await store.StoreFeedbackAsync(
-            [Item(), Item(outcome: "overridden"), Item(at: T0.AddTicks(1))], CancellationToken.None);
-
-        Assert.All(results, r => Assert.Equal(FeedbackWriteResult.Stored, r));
-        Assert.Equal(3, await ScalarAsync(store, "SELECT COUNT(*) FROM feedback"));
-    }
-
-    [Fact]
-    public async Task AcceptedSuggestionsAndOverrideReason_Stored()
-    {
-        using SqliteFeedbackStore store = Open();
-        await store.StoreFeedbackAsync(
-            [Item(suggestions: ["s-1", "s-2", "s-2"]), Item(card: "card-9", outcome: "overridden")], CancellationToken.None);
-
-        Assert.Equal(2, await ScalarAsync(store, "SELECT COUNT(*) FROM feedback_accepted_suggestion"));
-        Assert.Equal("not-crs", await TextAsync(store, "SELECT override_reason_code FROM feedback WHERE card_uuid = 'card-9'"));
-    }
-
-    [Fact]
-    public async Task OverrideComment_NotKeptByDefault_KeptWhenConfigured()
-    {
-        using (SqliteFeedbackStore store = Open())
-        {
-            await store.StoreFeedbackAsync([Item(outcome: "overridden", comment: "free text")], CancellationToken.None);
-            Assert.Null(await TextAsync(store, "SELECT override_comment FROM feedback"));
-        }
-
-        using SqliteFeedbackStore keeping = Open(new CdsStorageOptions { KeepOverrideComments = true });
-        await keeping.StoreFeedbackAsync([Item(card: "card-3", outcome: "overridden", comment: "free text")], CancellationToken.None);
-        Assert.Equal("free text", await TextAsync(keeping, "SELECT override_comment FROM feedback WHERE card_uuid = 'card-3'"));
-    }
-
-    [Fact]
-    public async Task Feedback_SurvivesClosingAndReopening()
-    {
-        using (SqliteFeedbackStore first = Open())
-        {
-            await first.RecordCardsAsync([new CardAuditRecord("card-1", "crs-patient-view", "hook-1", T0, "crs astct2019 2", "hash")], CancellationToken.None);
-            await first.StoreFeedbackAsync([Item()], CancellationToken.None);
-        }
-
-        using SqliteFeedbackStore reopened = Open();
-        Assert.Equal([FeedbackWriteResult.AlreadyStored], await reopened.StoreFeedbackAsync([Item()], CancellationToken.None));
-        FeedbackReportRow row = Assert.Single(await reopened.GetFeedbackReportAsync(CancellationToken.None));
-        Assert.Equal(new FeedbackReportRow("crs-patient-view", "crs astct2019 2", 1, 1, 0), row);
-    }
-
-    [Fact]
-    public async Task ConcurrentWrites_AllStored_DuplicatesOnce()
-    {
-        using SqliteFeedbackStore store = Open();
-        IEnumerable<Task<IReadOnlyList<FeedbackWriteResult>>> distinct = Enumerable.Range(0, 40)
-            .Select(i => Task.Run(() => store.StoreFeedbackAsync([Item(card: "card-" + i)], CancellationToken.None)));
-        IEnumerable<Task<IReadOnlyList<FeedbackWriteResult>>> duplicates = Enumerable.Range(0, 10)
-            .Select(_ => Task.Run(() => store.StoreFeedbackAsync([Item(card: "dup")], CancellationToken.None)));
-        Task cards = Task.Run(() => store.RecordCardsAsync(
-            [.. Enumerable.Range(0, 20).Select(i => new CardAuditRecord("audit-" + i, "crs-patient-view", "h", T0, "s", "p"))],
-            CancellationToken.None));
-
-        IReadOnlyList<FeedbackWriteResult>[] results = await Task.WhenAll(distinct.Concat(duplicates));
-        await cards;
-
-        Assert.Equal(41, results.SelectMany(r => r).Count(r => r == FeedbackWriteResult.Stored));
-        Assert.Equal(9, results.SelectMany(r => r).Count(r => r == FeedbackWriteResult.AlreadyStored));
-        Assert.Equal(41, await ScalarAsync(store, "SELECT COUNT(*) FROM feedback"));
-        Assert.Equal(20, await ScalarAsync(store, "SELECT COUNT(*) FROM served_card"));
-    }
-
-    [Fact]
-    public async Task TwoStoresOnOneFile_ConcurrentWrites_NoLossNoDuplicate()
-    {
-        // Two instances (as two processes would) share the file: BEGIN IMMEDIATE and the busy timeout serialise them.
-        using SqliteFeedbackStore a = Open();
-        using SqliteFeedbackStore b = Open();
-        Task<IReadOnlyList<FeedbackWriteResult>>[] writes = Enumerable.Range(0, 30)
-            .Select(i => Task.Run(() => (i % 2 == 0 ? a : b).StoreFeedbackAsync([Item(card: "card-" + (i / 2))], CancellationToken.None)))
-            .ToArray();
-        IReadOnlyList<FeedbackWriteResult>[] results = await Task.WhenAll(writes);
-
-        Assert.Equal(15, results.SelectMany(r => r).Count(r => r == FeedbackWriteResult.Stored));
-        Assert.Equal(15, await ScalarAsync(a, "SELECT COUNT(*) FROM feedback"));
+        Assert.Equal("wal", await QueryAsync("PRAGMA journal_mode"));
     }
 
     [Fact]
     public async Task Migration_RunTwice_ChangesNothing()
     {
-        using SqliteFeedbackStore store = Open();
+        using SqliteFeedbackStore store = OpenSqlite();
         await store.InitializeAsync(CancellationToken.None);
         await using SqliteConnection connection = await store.OpenAsync(CancellationToken.None);
 
         Assert.Equal(0, await SqliteSchema.MigrateAsync(connection, T0, CancellationToken.None));
         Assert.Equal(0, await SqliteSchema.MigrateAsync(connection, T0, CancellationToken.None));
-        Assert.Equal(SqliteSchema.Migrations.Count, await ScalarAsync(store, "SELECT COUNT(*) FROM schema_version"));
-
-        using SqliteFeedbackStore second = Open();
-        await second.InitializeAsync(CancellationToken.None);
-        Assert.Equal(SqliteSchema.Migrations.Count, await ScalarAsync(second, "SELECT COUNT(*) FROM schema_version"));
+        Assert.Equal(SqliteSchema.Migrations.Count, await CountAsync("SELECT COUNT(*) FROM schema_version"));
     }
 
     [Fact]
@@ -241,21 +111,68 @@ public sealed class SqliteFeedbackStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task DatabaseFromANewerVersion_RefusedClearly_AndNotReady()
+    public async Task Version1Database_MigratesOnOpen_KeepsEveryRow_AndNamesTheKindsItsOrderTells()
     {
-        using (SqliteFeedbackStore store = Open())
+        // A database as version 1 of the service left it: v1's schema (its migration is never edited), its cards
+        // written per response in the core's order with one summary for all of them, feedback on some.
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
+        await using (var v1 = new SqliteConnection("Data Source=" + DatabaseFile + ";Pooling=False"))
         {
-            await store.InitializeAsync(CancellationToken.None);
-            await using SqliteConnection connection = await store.OpenAsync(CancellationToken.None);
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO schema_version VALUES (999, 'future', '2030-01-01T00:00:00.0000000Z')";
-            await command.ExecuteNonQueryAsync();
+            await v1.OpenAsync();
+            Assert.Equal(1, await SqliteSchema.MigrateAsync(v1, T0, CancellationToken.None, upTo: 1));
+            using SqliteCommand insert = v1.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO served_card (card_uuid, service_id, hook_instance, served_at, summary, patient_hash) VALUES
+                  ('h1-crs', 'crs-patient-view', 'h1', '2025-03-01T12:00:00.0000000Z', 'crs astct2019 2/3; infection possible; anaphylaxis likely', 'p1'),
+                  ('h1-inf', 'crs-patient-view', 'h1', '2025-03-01T12:00:00.0000000Z', 'crs astct2019 2/3; infection possible; anaphylaxis likely', 'p1'),
+                  ('h1-ana', 'crs-patient-view', 'h1', '2025-03-01T12:00:00.0000000Z', 'crs astct2019 2/3; infection possible; anaphylaxis likely', 'p1'),
+                  ('h2-crs', 'crs-patient-view', 'h2', '2025-03-01T13:00:00.0000000Z', 'crs lee2014 1/1; infection none-found; anaphylaxis possible', 'p2'),
+                  ('h2-ana', 'crs-patient-view', 'h2', '2025-03-01T13:00:00.0000000Z', 'crs lee2014 1/1; infection none-found; anaphylaxis possible', 'p2'),
+                  ('h3-crs', 'crs-patient-view', 'h3', '2025-03-01T14:00:00.0000000Z', 'crs astct2019 0/0; infection none-found; anaphylaxis none-found', 'p3'),
+                  ('h4-one', 'crs-patient-view', 'h4', '2025-03-01T15:00:00.0000000Z', 'crs astct2019 1/2; infection possible; anaphylaxis none-found', 'p4');
+                INSERT INTO feedback (service_id, card_uuid, outcome, outcome_timestamp, override_reason_code, received_at) VALUES
+                  ('crs-patient-view', 'h1-inf', 'overridden', '2025-03-01T12:05:00.0000000Z', 'not-infection-clinically', '2025-03-01T12:05:01.0000000Z'),
+                  ('crs-patient-view', 'h1-crs', 'accepted', '2025-03-01T12:06:00.0000000Z', NULL, '2025-03-01T12:06:01.0000000Z');
+                INSERT INTO feedback_accepted_suggestion (feedback_id, suggestion_uuid) SELECT id, 's-1' FROM feedback WHERE card_uuid = 'h1-crs';
+                INSERT INTO store_setting (name, value) VALUES ('patient_hash_salt', 'AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=');
+                """;
+            await insert.ExecuteNonQueryAsync();
         }
 
-        using SqliteFeedbackStore newer = Open();
-        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => newer.InitializeAsync(CancellationToken.None));
-        Assert.Contains("schema version 999", error.Message, StringComparison.Ordinal);
-        Assert.False(await newer.IsReachableAsync(CancellationToken.None));
+        using SqliteFeedbackStore store = OpenSqlite();
+        await store.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(SqliteSchema.CurrentVersion, await CountAsync("SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(7, await CountAsync("SELECT COUNT(*) FROM served_card"));
+        Assert.Equal(2, await CountAsync("SELECT COUNT(*) FROM feedback"));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM feedback_accepted_suggestion"));
+        var kinds = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var card in new[] { "h1-crs", "h1-inf", "h1-ana", "h2-crs", "h2-ana", "h3-crs", "h4-one" })
+            kinds[card] = (string)(await QueryAsync($"SELECT card_kind FROM served_card WHERE card_uuid = '{card}'"))!;
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["h1-crs"] = "crs",
+            ["h1-inf"] = "infection",
+            ["h1-ana"] = "anaphylaxis",
+            ["h2-crs"] = "crs",
+            ["h2-ana"] = "anaphylaxis",
+            ["h3-crs"] = "crs",
+            // The summary promises a CRS and an infection card, but one row is there: not guessed.
+            ["h4-one"] = "unknown",
+        }, kinds);
+
+        // The salt survived: the audit of a patient still links across the upgrade.
+        Assert.Equal(
+            Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
+                Convert.FromBase64String("AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="), System.Text.Encoding.UTF8.GetBytes("p"))),
+            await store.HashAsync("p", CancellationToken.None));
+        // The old feedback is reported under the kinds the migration named, and a new write works.
+        IReadOnlyList<FeedbackReportRow> report = await store.GetFeedbackReportAsync(CancellationToken.None);
+        FeedbackReportRow infection = Assert.Single(report, r => r.CardKind == "infection");
+        Assert.Equal((1L, 1L, 1L), (infection.CardsServed, infection.Overridden, Assert.Single(infection.TopOverrideReasons).Count));
+        Assert.Equal(1L, Assert.Single(report, r => r.CardKind == "crs" && r.GradeSummary!.StartsWith("crs astct2019 2/3", StringComparison.Ordinal)).Accepted);
+        await store.RecordCardsAsync([new CardAuditRecord("new", "crs-patient-view", "h9", T0, "crs", "crs astct2019 1/1; infection none-found; anaphylaxis none-found", "p9")], CancellationToken.None);
+        Assert.Equal(8, await CountAsync("SELECT COUNT(*) FROM served_card"));
     }
 
     [Fact]
@@ -263,66 +180,8 @@ public sealed class SqliteFeedbackStoreTests : IDisposable
     {
         Directory.CreateDirectory(_folder.Path);
         await File.WriteAllTextAsync(_folder.File("nested"), "a file where the folder should be");
-        using SqliteFeedbackStore store = Open();
+        using SqliteFeedbackStore store = OpenSqlite();
 
         Assert.False(await store.IsReachableAsync(CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task Report_CountsPerServiceAndSummary_IncludingFeedbackForUnknownCards()
-    {
-        using SqliteFeedbackStore store = Open();
-        await store.RecordCardsAsync(
-        [
-            new CardAuditRecord("c1", "crs-patient-view", "h1", T0, "crs grade 2", "p1"),
-            new CardAuditRecord("c2", "crs-patient-view", "h2", T0, "crs grade 2", "p2"),
-            new CardAuditRecord("c3", "crs-patient-view", "h3", T0, "infection possible", "p1"),
-            new CardAuditRecord("c3", "crs-patient-view", "h3", T0, "infection possible", "p1"),
-        ], CancellationToken.None);
-        await store.StoreFeedbackAsync(
-        [
-            Item(card: "c1"),
-            Item(card: "c2", outcome: "overridden"),
-            Item(card: "c2", outcome: "accepted", at: T0.AddMinutes(5)),
-            Item(card: "unknown"),
-        ], CancellationToken.None);
-
-        IReadOnlyList<FeedbackReportRow> report = await store.GetFeedbackReportAsync(CancellationToken.None);
-
-        Assert.Equal(
-        [
-            new FeedbackReportRow("crs-patient-view", null, 0, 1, 0),
-            new FeedbackReportRow("crs-patient-view", "crs grade 2", 2, 2, 1),
-            new FeedbackReportRow("crs-patient-view", "infection possible", 1, 0, 0),
-        ], report);
-    }
-
-    [Fact]
-    public async Task PatientHash_Salted_StableAcrossReopening_NeverTheId()
-    {
-        string first;
-        using (SqliteFeedbackStore store = Open())
-        {
-            // An id that is not hex: with a random salt a 64-digit hash contains "123" about once in 70 runs.
-            first = await store.HashAsync("Patient/mrn-4711", CancellationToken.None);
-            Assert.NotEqual(first, await store.HashAsync("Patient/mrn-4712", CancellationToken.None));
-            Assert.DoesNotContain("mrn-4711", first, StringComparison.Ordinal);
-            Assert.NotEqual(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("Patient/mrn-4711"))), first);
-        }
-
-        using SqliteFeedbackStore reopened = Open();
-        Assert.Equal(first, await reopened.HashAsync("Patient/mrn-4711", CancellationToken.None));
-        Assert.Matches("^[0-9a-f]{64}$", first);
-    }
-
-    [Fact]
-    public async Task PatientHash_ConfiguredSalt_Used()
-    {
-        byte[] salt = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
-        using SqliteFeedbackStore store = Open(new CdsStorageOptions { PatientHashSalt = Convert.ToBase64String(salt) });
-
-        Assert.Equal(
-            Convert.ToHexStringLower(HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes("Patient/123"))),
-            await store.HashAsync("Patient/123", CancellationToken.None));
     }
 }
