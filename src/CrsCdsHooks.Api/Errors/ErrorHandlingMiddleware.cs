@@ -5,7 +5,8 @@ namespace CrsCdsHooks.Api.Errors;
 /// <summary>
 /// Keeps the error contract of CDS-HOOKS.md for everything the endpoints do not answer themselves: an unexpected
 /// exception becomes a 500 OperationOutcome naming the correlation id (the hookInstance once the request was read,
-/// else the trace identifier) and is logged — never a stack trace in the body; an empty non-2xx answer (unknown
+/// else the trace identifier) and is logged with its type and stack trace but not its message (free text that may quote
+/// the request) — never a stack trace in the body; an empty non-2xx answer (unknown
 /// route 404, 405, …) gets an OperationOutcome body. 401 stays empty (the JWT trust answers it).
 /// </summary>
 internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
@@ -38,7 +39,7 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
 #pragma warning restore CA1031
         {
             var correlationId = CorrelationId(context);
-            Log.UnexpectedFailure(logger, correlationId, ex);
+            Log.UnexpectedFailure(logger, correlationId, WithheldMessageException.Of(ex)); // type and stack, no message: it may quote the request
             if (context.Response.HasStarted)
             {
                 context.Abort();

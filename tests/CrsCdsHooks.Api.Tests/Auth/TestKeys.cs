@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
+using CrsCdsHooks.Api.Tests.Infrastructure;
+
 using Microsoft.IdentityModel.Tokens;
 
 namespace CrsCdsHooks.Api.Tests.Auth;
@@ -79,7 +81,7 @@ internal static class TokenMint
         string signingInput = Encode(header) + "." + Encode(payload);
         if (key is null)
         {
-            return signingInput + ".";
+            return Registered(signingInput + ".");
         }
 
         string alg = (string)header["alg"]!;
@@ -87,12 +89,21 @@ internal static class TokenMint
         try
         {
             byte[] signature = provider.Sign(Encoding.ASCII.GetBytes(signingInput));
-            return signingInput + "." + Base64UrlEncoder.Encode(signature);
+            return Registered(signingInput + "." + Base64UrlEncoder.Encode(signature));
         }
         finally
         {
             key.CryptoProviderFactory.ReleaseSignatureProvider(provider);
         }
+    }
+
+    /// <summary>Every minted token joins the run's leak guard: no log line may hold it, or its signature.</summary>
+    private static string Registered(string token)
+    {
+        LeakGuard.RegisterSecret(token, "a JWT the tests minted");
+        var signature = token[(token.LastIndexOf('.') + 1)..];
+        if (signature.Length >= 16) LeakGuard.RegisterSecret(signature, "a JWT signature");
+        return token;
     }
 
     public static string Encode(IDictionary<string, object?> part) =>

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 
 using CrsCdsHooks.Api.Auth;
+using CrsCdsHooks.Api.Tests.Infrastructure;
 
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -52,6 +53,7 @@ internal sealed class TrustTestHost : IAsyncDisposable
         ListLoggerProvider logs,
         Action<IServiceCollection>? configureServices = null)
     {
+        LeakGuard.HostStarted("minimal TestServer hosts");
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
@@ -119,6 +121,7 @@ internal sealed class TrustTestHost : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        Logs.Leaks.ThrowIfLeaked(); // the run's leak guard: a token or id in a log line fails the test
     }
 
     private static IResult Describe(HttpContext context)
@@ -134,29 +137,40 @@ internal sealed class TrustTestHost : IAsyncDisposable
     }
 }
 
-/// <summary>Captures every log line (message and exception text) so tests can prove a token is never logged.</summary>
-internal sealed class ListLoggerProvider : ILoggerProvider
+/// <summary>
+/// Captures every log line (message, exception text and scopes) so tests can prove a token is never logged; each
+/// line is also checked by the run's <see cref="LeakGuard"/> as it is written.
+/// </summary>
+internal sealed class ListLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
     private readonly ConcurrentQueue<string> _lines = new();
+    private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
     public IReadOnlyCollection<string> Lines => _lines;
 
-    public ILogger CreateLogger(string categoryName) => new ListLogger(categoryName, _lines);
+    public LeakRecorder Leaks { get; } = new("minimal TestServer host");
+
+    public ILogger CreateLogger(string categoryName) => new ListLogger(categoryName, this);
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
     public void Dispose()
     {
     }
 
-    private sealed class ListLogger(string category, ConcurrentQueue<string> lines) : ILogger
+    private sealed class ListLogger(string category, ListLoggerProvider owner) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
+            where TState : notnull => owner._scopes.Push(state);
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            lines.Enqueue($"{logLevel} {category} {eventId.Id}: {formatter(state, exception)} {exception}");
+            var line = $"{logLevel} {category} {eventId.Id}: {formatter(state, exception)} {exception}";
+            var scopes = CapturingLoggerProvider.ScopesOf(owner._scopes);
+            owner.Leaks.Line(category, logLevel.ToString(), line, scopes);
+            owner._lines.Enqueue(line + (scopes.Count == 0 ? "" : " => " + string.Join(" => ", scopes)));
         }
     }
 }

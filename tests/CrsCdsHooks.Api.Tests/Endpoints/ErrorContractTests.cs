@@ -124,6 +124,8 @@ public sealed class ErrorContractTests
         var logged = Assert.Single(host.Logs.Entries, e => e.EventId == 8);
         Assert.Contains(HookRequests.HookInstance, logged.Text, StringComparison.Ordinal);
         Assert.Contains("InvalidOperationException", logged.Text, StringComparison.Ordinal);
+        Assert.Contains("FakeEvaluator.Evaluate", logged.Text, StringComparison.Ordinal); // the stack trace, to find the failing code
+        Assert.DoesNotContain(HookRequests.PatientId, logged.Text, StringComparison.Ordinal); // not the message, which quotes the patient
     }
 
     [Fact]

@@ -8,15 +8,20 @@ using CrsCdsHooks.Api.Tests.FhirServer;
 using CrsCdsHooks.Api.Tests.Infrastructure;
 using CrsCdsHooks.Core;
 
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
 using Xunit.Abstractions;
 
 namespace CrsCdsHooks.Api.Tests.Hardening;
 
 /// <summary>
 /// The service meets the hostile corpus (<see cref="HostileCorpus"/>) through Kestrel with the real clinical core:
-/// never a 5xx, every 4xx is an OperationOutcome that names what is wrong, every 200 used or reported each resource
-/// that was damaged (nothing silently lost), no call takes longer than the request timeout, a 100 MB body is refused
-/// without being read whole, and the process's resident memory stays within a bound.
+/// never a 5xx, every 4xx is an OperationOutcome that names what is wrong (except the bare 400 Kestrel answers for a
+/// NUL in the path, before the service sees the request), every 200 with cards names each data issue of the core's
+/// timeline and used or reported each damaged resource, every 200 <c>{"cards":[]}</c> is proven not eligible
+/// (<see cref="Accounting"/>), no call takes longer than the request timeout, a 100 MB body is refused without being
+/// read whole, and the process's resident memory stays within a bound.
 /// </summary>
 [Collection(nameof(RunsAlone))]
 public sealed class HostileInputTests(ITestOutputHelper output)
@@ -45,14 +50,14 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         using var client = host.CreateClient();
         client.Timeout = TimeSpan.FromSeconds(60);
 
-        var baselines = new Dictionary<string, string>(StringComparer.Ordinal);
+        var accounting = new Accounting(host.Services.GetRequiredService<IOptions<CrsOptions>>().Value.EligibilityDays);
         foreach (var (name, request) in HostileCorpus.Samples)
         {
             using var content = new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json");
             using var response = await client.PostAsync(new Uri(ApiHost.ServicePath, UriKind.Relative), content);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.True(host.Evaluations.TryDequeue(out var evaluation));
-            baselines[name] = TimelineText(evaluation);
+            accounting.Baselines[name] = evaluation;
         }
 
         var allocations = new List<(long Bytes, string Name)>();
@@ -61,7 +66,6 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         var failures = new List<string>();
         var statuses = new SortedDictionary<int, int>();
         var perClass = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var accounted = 0;
         var slowest = TimeSpan.Zero;
         var slowestName = "";
         foreach (var hostile in HostileCorpus.All()) // generated one at a time: the corpus is never held whole
@@ -104,7 +108,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             if (clock.Elapsed > slowest) (slowest, slowestName) = (clock.Elapsed, hostile.ToString());
             statuses[status] = statuses.GetValueOrDefault(status) + 1;
 
-            var problem = Check(hostile, status, mediaType, body, host, baselines, ref accounted);
+            var problem = Check(hostile, status, mediaType, body, host, accounting);
             if (clock.Elapsed > CallBound) problem ??= $"took {clock.ElapsedMilliseconds} ms";
             if (problem is not null) failures.Add($"{hostile}: {problem}");
         }
@@ -112,10 +116,12 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         var (maxAllocated, maxAllocatedName) = allocations.MaxBy(a => a.Bytes);
 
         var fiveXx = statuses.Where(s => s.Key >= 500).Sum(s => s.Value);
+        var bareHttpErrors = accounting.BareHttpErrors;
         Assert.True(count >= 500, $"only {count} hostile requests");
         var summary = $"{count} hostile requests: {fiveXx} x 5xx; "
             + string.Join(", ", statuses.Select(s => $"{s.Value} x {s.Key}"))
-            + $"; every 4xx an OperationOutcome naming the problem; {accounted} damaged resources used or reported, 0 silently dropped"
+            + $"; every 4xx an OperationOutcome naming the problem (but {bareHttpErrors} bare 400 from Kestrel before the service: a NUL in the path)"
+            + "; " + accounting.Summary()
             + $"; slowest {slowest.TotalMilliseconds:0} ms ({slowestName})"
             + $"; 100 MB bodies: 413 after at most {hugeBodies.Max(h => h.Sent) / (1024 * 1024)} MB sent, at most {hugeBodies.Max(h => h.Allocated) / (1024 * 1024)} MB allocated (bound {HugeBodyAllocationBoundBytes / (1024 * 1024)} MB)"
             + $"; most allocated by one request {maxAllocated / (1024 * 1024)} MB ({maxAllocatedName})"
@@ -124,16 +130,22 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         output.WriteLine("classes: " + string.Join(", ", perClass.Select(c => $"{c.Key} {c.Value}")));
         output.WriteLine("slowest: " + slowestName);
         foreach (var (bytes, name) in allocations.OrderByDescending(a => a.Bytes).Take(8)) output.WriteLine($"allocated {bytes / (1024 * 1024)} MB: {name}");
+        foreach (var line in accounting.Details()) output.WriteLine(line);
         foreach (var failure in failures.Take(60)) output.WriteLine(failure);
         Assert.True(failures.Count == 0, $"{failures.Count} of {count} hostile requests failed:\n" + string.Join("\n", failures.Take(40)));
         Assert.True(peak < ResidentGrowthBoundBytes, $"the process grew by {peak / (1024 * 1024)} MB resident");
         ReliabilityFigures.Record("1 hostile input", summary + "; classes: " + string.Join(", ", perClass.Select(c => $"{c.Key} {c.Value}")));
+        ReliabilityFigures.Record("1 hostile input: 200 with no card", accounting.EmptyCardsFigure());
     }
 
-    private static string? Check(HostileCase hostile, int status, string? mediaType, string body, HardeningHost host, Dictionary<string, string> baselines, ref int accounted)
+    private static string? Check(HostileCase hostile, int status, string? mediaType, string body, HardeningHost host, Accounting accounting)
     {
         if (status >= 500) return $"{status}: {Clip(body)}";
-        if (status == 400 && hostile.BareHttpError && body.Length == 0) return null;
+        if (status == 400 && hostile.BareHttpError && body.Length == 0)
+        {
+            accounting.BareHttpErrors++;
+            return null;
+        }
         if (status >= 400)
         {
             if (mediaType != "application/fhir+json") return $"{status} with media type {mediaType}: {Clip(body)}";
@@ -168,19 +180,118 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             return "200 with a body that is not JSON";
         }
         if (answer?["cards"] is not JsonArray cards) return "200 without cards";
-        if (hostile.Resource is not { } damaged) return null;
-
-        // The damaged resource must be used (it appears in the timeline) or reported (an issue names it): never lost.
         if (!host.Evaluations.TryDequeue(out var evaluation)) return "200 without an evaluation";
-        var before = baselines[damaged.Sample];
-        if (!Mentions(before, damaged)) return null; // not accounted for even undamaged: reported separately by the core's own tests
-        var after = TimelineText(evaluation);
-        if (!Mentions(after, damaged)) return $"{damaged.Id} was silently dropped: neither used nor reported";
-        accounted++;
-        var issue = evaluation.Timeline.Issues.FirstOrDefault(i => i.Resource.Contains(damaged.Id, StringComparison.Ordinal) || i.Resource == damaged.Location);
-        if (issue is not null && cards.Count > 0 && !Strings(answer).Any(s => s.Contains(issue.Resource, StringComparison.Ordinal)))
-            return $"{issue.Resource} is a data issue ({issue.Reason}) but the cards do not list it";
-        return null;
+        return cards.Count == 0 ? accounting.CheckNoCard(hostile, evaluation) : accounting.CheckCards(hostile, evaluation, Strings(answer).ToList());
+    }
+
+    /// <summary>
+    /// What each 200 of the corpus shows, and the proof for each that shows nothing. (a) A 200 with cards names every
+    /// data issue of the core's timeline on them (the damaged resources and keys among them), and each damaged
+    /// resource was used or reported. (b) A 200 <c>{"cards":[]}</c> is allowed only where the core, evaluating this
+    /// request's usable data, found the patient not eligible, its timeline holds no usable CAR-T infusion within the
+    /// eligibility window (the same check, made independently), and the reason is one of: the sample itself has no
+    /// CAR-T infusion; the request no longer holds the sample's CAR-T record at all (its key null or holding other
+    /// resources); or the damaged resource is the CAR-T record itself — listed, because a treated patient then
+    /// shows no card at all (the core reports the record only in its timeline).
+    /// </summary>
+    private sealed class Accounting(int eligibilityDays)
+    {
+        public Dictionary<string, CrsEvaluation> Baselines { get; } = new(StringComparer.Ordinal);
+
+        public int BareHttpErrors { get; set; }
+
+        private int _withCards;
+        private int _issuesListed;
+        private int _damagedOnCard;
+        private int _damagedNotReadUndamaged;
+        private int _damagedOnlyInTimeline;
+        private int _damagedNoCardCases;
+        private readonly List<string> _sampleIneligible = [];
+        private readonly List<string> _noCarTRecord = [];
+        private readonly List<string> _damagedCarT = [];
+
+        public string? CheckCards(HostileCase hostile, CrsEvaluation evaluation, List<string> strings)
+        {
+            _withCards++;
+            foreach (var issue in evaluation.Timeline.Issues.DistinctBy(i => i.Resource))
+            {
+                if (!strings.Any(s => s.Contains(issue.Resource, StringComparison.Ordinal)))
+                    return $"{issue.Resource} is a data issue ({issue.Reason}) but the cards do not list it";
+                _issuesListed++;
+            }
+            if (hostile.Resource is not { } damaged) return null;
+            if (!Mentions(TimelineText(Baselines[damaged.Sample]), damaged))
+            {
+                _damagedNotReadUndamaged++; // not read even undamaged (e.g. a resource type the core does not use)
+                return null;
+            }
+            if (!Mentions(TimelineText(evaluation), damaged)) return $"{damaged.Id} was silently dropped: neither used nor reported";
+            _damagedOnCard++;
+            return null;
+        }
+
+        public string? CheckNoCard(HostileCase hostile, CrsEvaluation evaluation)
+        {
+            if (evaluation.Assessment.Eligible) return "{\"cards\":[]} although the core found the patient eligible";
+            var asOf = evaluation.Assessment.AsOf;
+            var usable = evaluation.Timeline.Infusions.Where(i => i.Start <= asOf && asOf - i.Start <= TimeSpan.FromDays(eligibilityDays)).ToList();
+            if (usable.Count > 0) return $"{{\"cards\":[]}} although {usable[0].Source} is a CAR-T infusion within {eligibilityDays} days";
+            if (SampleOf(hostile) is not { } sample) return "{\"cards\":[]} for a request that is no sample's";
+            var baseline = Baselines[sample];
+            if (hostile.Resource is { } damaged && Mentions(TimelineText(baseline), damaged))
+            {
+                if (!Mentions(TimelineText(evaluation), damaged)) return $"{damaged.Id} was silently dropped: neither used nor reported";
+                _damagedOnlyInTimeline++;
+            }
+            if (hostile.Resource is not null) _damagedNoCardCases++;
+            if (!baseline.Assessment.Eligible)
+            {
+                _sampleIneligible.Add(hostile.ToString());
+                return null;
+            }
+            var lost = baseline.Timeline.Infusions.Select(i => i.Source).Where(s => evaluation.Timeline.Infusions.All(i => i.Source != s)).ToList();
+            if (lost.Count == 0) return "{\"cards\":[]} for an eligible sample whose CAR-T infusions were all read";
+            using var content = hostile.Content();
+            var request = content.ReadAsStringAsync().GetAwaiter().GetResult();
+            if (lost.All(s => !request.Contains($"\"{IdOf(s)}\"", StringComparison.Ordinal)))
+            {
+                _noCarTRecord.Add($"{hostile} (no {string.Join(", ", lost)})");
+                return null;
+            }
+            if (hostile.Resource is { } carT && lost.Any(s => IdOf(s) == carT.Id)
+                && evaluation.Timeline.Issues.FirstOrDefault(i => i.Resource.Contains(carT.Id, StringComparison.Ordinal)) is { } reported)
+            {
+                _damagedCarT.Add($"{hostile} (the CAR-T record, {reported.Resource}: {reported.Reason})");
+                return null;
+            }
+            return $"{{\"cards\":[]}} for an eligible sample whose CAR-T record {string.Join(", ", lost)} is still in the request";
+        }
+
+        public string Summary() =>
+            $"{_withCards} x 200 with cards, each naming every data issue of the core's timeline ({_issuesListed} issues), {_damagedOnCard} damaged resources among them used or reported on the card"
+            + $"; {NoCard} x 200 {{\"cards\":[]}}, each proven not eligible by the core and by its timeline (no usable CAR-T infusion within {eligibilityDays} days): "
+            + $"{_sampleIneligible.Count} the sample has no CAR-T infusion, {_noCarTRecord.Count} the request no longer holds the CAR-T record (its key null or holding other resources), {_damagedCarT.Count} the CAR-T record itself damaged"
+            + $" ({_damagedNoCardCases} of these damaged a resource: {_damagedOnlyInTimeline} used or reported in the core's timeline, which no card shows)"
+            + $"; {_damagedNotReadUndamaged} damaged resources not read even undamaged; 0 silently dropped";
+
+        public string EmptyCardsFigure() =>
+            $"{NoCard} x 200 {{\"cards\":[]}}: "
+            + $"no CAR-T infusion in the sample: {string.Join("; ", _sampleIneligible)}"
+            + $" | CAR-T record no longer in the request: {string.Join("; ", _noCarTRecord)}"
+            + $" | CAR-T record damaged, a treated patient shows no card: {(_damagedCarT.Count == 0 ? "none" : string.Join("; ", _damagedCarT))}";
+
+        public IEnumerable<string> Details() =>
+            _sampleIneligible.Select(c => "no card, sample ineligible: " + c)
+                .Concat(_noCarTRecord.Select(c => "no card, no CAR-T record in the request: " + c))
+                .Concat(_damagedCarT.Select(c => "no card, CAR-T record damaged: " + c));
+
+        private int NoCard => _sampleIneligible.Count + _noCarTRecord.Count + _damagedCarT.Count;
+
+        private static string IdOf(string source) => source[(source.IndexOf('/', StringComparison.Ordinal) + 1)..];
+
+        /// <summary>The sample a case was made from: its damaged resource's, or the sample its name begins with.</summary>
+        private static string? SampleOf(HostileCase hostile) =>
+            hostile.Resource?.Sample ?? HostileCorpus.Samples.Select(s => s.Name).FirstOrDefault(n => hostile.Name.StartsWith(n + ":", StringComparison.Ordinal));
     }
 
     private static bool Mentions(string timeline, DamagedResource damaged) =>

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 using CrsCdsHooks.Api.Tests.Auth;
 using CrsCdsHooks.Api.Tests.Infrastructure;
@@ -20,13 +19,14 @@ using static CrsCdsHooks.Api.Tests.Infrastructure.HookRequests;
 namespace CrsCdsHooks.Api.Tests.Hardening;
 
 /// <summary>
-/// Every log line of a representative battery, at Trace level in every category (ASP.NET Core, HttpClient, Polly,
-/// IdentityModel and ours): every sample through the real core, FHIR queries with an access token (retries, a
-/// redirect, paging, a broken page), each kind of 4xx, 429, refused tokens of every kind, feedback with a free-text
-/// comment. No line holds an access token, a JWT, a patient or user id, an identifier or a name from the samples, a
-/// patient-bearing URL, or a resource body. (Endpoints/LogPrivacyTests checks single calls at the default levels.)
+/// A representative battery at Trace level in every category (ASP.NET Core, HttpClient, Polly, IdentityModel and
+/// ours): every sample through the real core, FHIR queries with an access token (retries, a redirect, paging, a
+/// broken page), each kind of 4xx, 429, refused tokens of every kind, feedback with a free-text comment. The check
+/// itself is the run's <see cref="LeakGuard"/>, which sees every line of every host of the test run as it is written
+/// (message, exception text and scopes); this battery makes sure the lines below the default levels are among them.
+/// (Endpoints/LogPrivacyTests checks single calls at the default levels.)
 /// </summary>
-public sealed partial class LogLeakTests(ITestOutputHelper output) : IDisposable
+public sealed class LogLeakTests(ITestOutputHelper output) : IDisposable
 {
     private const string BatteryToken = "battery-access-token-7f3a9c51e0";
     private const string Comment = "Jane Doe MRN SYN-S99 had sepsis";
@@ -138,68 +138,27 @@ public sealed partial class LogLeakTests(ITestOutputHelper output) : IDisposable
             for (var i = 0; i < 10; i++, calls++) await PostAsync(client, ApiHost.ServicePath, PatientView().ToJsonString()); // 401s, then 429s
             Assert.Contains(host.Logs.Entries, e => e.EventId == 17); // a 429 was logged
             Assert.Contains(host.Logs.Entries, e => e.EventId == 3001); // and refused tokens
-            foreach (var token in tokens) _secrets[token] = "a JWT";
             AssertNoLeak(host.Logs, "Production battery", calls);
         }
     }
 
-    private readonly Dictionary<string, string> _secrets = BuildSecrets();
-
+    /// <summary>
+    /// The battery's own figure; the check is the run's <see cref="LeakGuard"/> (message, exception text and scopes of
+    /// every line, as it was written), which also fails the host's disposal.
+    /// </summary>
     private void AssertNoLeak(CapturingLoggerProvider logs, string battery, int calls)
     {
         var lines = logs.Entries.ToList();
-        var leaks = new List<string>();
-        foreach (var (category, level, eventId, text) in lines)
-        {
-            foreach (var (secret, what) in _secrets)
-            {
-                if (text.Contains(secret, StringComparison.Ordinal)) leaks.Add($"{what} '{secret}' in {level} {category}[{eventId}]: {Clip(text)}");
-            }
-            if (Jwt().IsMatch(text)) leaks.Add($"a JWT in {level} {category}[{eventId}]: {Clip(text)}");
-            foreach (var body in new[] { "\"resourceType\"", "\"valueQuantity\"", "\"entry\"", "patient=", "\"subject\"" })
-            {
-                if (text.Contains(body, StringComparison.Ordinal)) leaks.Add($"resource body or patient URL ({body}) in {level} {category}[{eventId}]: {Clip(text)}");
-            }
-        }
+        var leaks = logs.Leaks.Violations.ToList();
+        var scoped = lines.Count(l => l.Scopes.Count > 0);
         var categories = lines.Select(l => l.Category).Distinct().Count();
-        output.WriteLine($"{battery}: {calls} calls, {lines.Count} log lines from {categories} categories, {leaks.Count} leaks");
+        output.WriteLine($"{battery}: {calls} calls, {lines.Count} log lines ({scoped} with scopes) from {categories} categories, {leaks.Count} leaks");
         foreach (var leak in leaks.Take(20)) output.WriteLine(leak);
         Assert.True(leaks.Count == 0, string.Join("\n", leaks.Take(20)));
         Assert.Contains(lines, l => l.Level <= Microsoft.Extensions.Logging.LogLevel.Debug); // below the default levels really was captured
+        Assert.Contains(lines, l => l.Scopes.Any(s => s.Contains("RequestPath", StringComparison.Ordinal))); // and the request's scopes with them
         ReliabilityFigures.Record($"5 no leaks: {battery}",
-            $"{calls} calls, {lines.Count} log lines at Trace level from {categories} categories: 0 access tokens, 0 JWTs, 0 patient or user ids, identifiers or names of the samples, 0 resource bodies or patient URLs");
-    }
-
-    /// <summary>What must never be logged, and what it is.</summary>
-    private static Dictionary<string, string> BuildSecrets()
-    {
-        var secrets = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [AccessToken] = "an access token",
-            [BatteryToken] = "an access token",
-            [PatientId] = "a patient id",
-            ["oncologist-1"] = "a user id",
-            [Comment] = "a feedback comment",
-        };
-        foreach (var (_, sample) in HostileCorpus.Samples)
-        {
-            secrets[sample["context"]!["patientId"]!.GetValue<string>()] = "a patient id";
-            secrets[sample["context"]!["userId"]!.GetValue<string>()] = "a user id";
-            var patient = sample["prefetch"]?["patient"];
-            foreach (var identifier in patient?["identifier"]?.AsArray() ?? [])
-            {
-                if (identifier?["value"]?.GetValue<string>() is { Length: >= 4 } value) secrets[value] = "an identifier";
-            }
-            foreach (var name in patient?["name"]?.AsArray() ?? [])
-            {
-                if (name?["family"]?.GetValue<string>() is { Length: >= 4 } family && family != "Patient") secrets[family] = "a name";
-                foreach (var given in name?["given"]?.AsArray() ?? [])
-                {
-                    if (given?.GetValue<string>() is { Length: >= 5 } g && g != "Test") secrets[g] = "a name";
-                }
-            }
-        }
-        return secrets;
+            $"{calls} calls, {lines.Count} log lines at Trace level from {categories} categories ({scoped} with scopes): 0 access tokens, 0 JWTs, 0 patient or user ids, identifiers or names of the samples, 0 resource bodies or patient URLs");
     }
 
     private string Token(TestKey key, Action<Dictionary<string, object?>> change)
@@ -224,8 +183,4 @@ public sealed partial class LogLeakTests(ITestOutputHelper output) : IDisposable
         return await client.PostAsync(new Uri(path, UriKind.Relative), content);
     }
 
-    private static string Clip(string text) => text.Length <= 240 ? text : text[..240] + "…";
-
-    [GeneratedRegex(@"eyJ[A-Za-z0-9_-]{4,}\.(eyJ)?[A-Za-z0-9_-]*\.")]
-    private static partial Regex Jwt();
 }

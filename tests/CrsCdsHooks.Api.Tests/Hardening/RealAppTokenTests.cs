@@ -40,7 +40,14 @@ public sealed class RealAppTokenTests(ITestOutputHelper output) : IDisposable
     private readonly WireMockServer _jwks = StartWarm();
     private readonly ManualTimeProvider _clock = new(ApiHost.AsOf);
 
-    public void Dispose() => _jwks.Stop();
+    private readonly List<ApiHost> _hosts = [];
+
+    /// <summary>Stops the JWKS host and disposes every service host (which fails the test if one of its log lines leaked).</summary>
+    public void Dispose()
+    {
+        _jwks.Stop();
+        foreach (var host in _hosts) host.Dispose();
+    }
 
     [Fact]
     public async Task GoodEs384Token_IsAcceptedByTheServiceAndByFeedback_AndNoTokenIs401()
@@ -172,6 +179,7 @@ public sealed class RealAppTokenTests(ITestOutputHelper output) : IDisposable
         };
         foreach (var (key, value) in more ?? new Dictionary<string, string?>()) settings[key] = value;
         var host = new ApiHost(settings, environment: "Production");
+        _hosts.Add(host);
         return host.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(_clock)));
     }
 

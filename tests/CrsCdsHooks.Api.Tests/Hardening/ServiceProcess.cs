@@ -9,7 +9,9 @@ namespace CrsCdsHooks.Api.Tests.Hardening;
 
 /// <summary>
 /// The built service (<c>dotnet src/CrsCdsHooks.Api/bin/…/CrsCdsHooks.Api.dll --urls …</c>) as a separate process, as
-/// an operator runs it: its own runtime, its own SQLite connections, killable with SIGKILL.
+/// an operator runs it: its own runtime, its own SQLite connections, killable with SIGKILL. Each line it writes to
+/// stdout or stderr (its console log) is checked by the run's <see cref="LeakGuard"/>; disposing throws
+/// <see cref="LogLeakException"/> if one leaked.
 /// </summary>
 internal sealed class ServiceProcess : IDisposable
 {
@@ -25,6 +27,9 @@ internal sealed class ServiceProcess : IDisposable
 
     /// <summary>Everything the process wrote to stdout and stderr.</summary>
     public ConcurrentQueue<string> Output { get; } = new();
+
+    /// <summary>What of its output leaked.</summary>
+    public LeakRecorder Leaks { get; } = new("service process");
 
     public int Id => _process.Id;
 
@@ -57,9 +62,10 @@ internal sealed class ServiceProcess : IDisposable
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        LeakGuard.HostStarted("service processes");
         var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) service.Output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) service.Output.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) => service.Received("stdout", e.Data);
+        process.ErrorDataReceived += (_, e) => service.Received("stderr", e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -95,10 +101,20 @@ internal sealed class ServiceProcess : IDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>Kills the process, reads the rest of its output, then fails the test if a line of it leaked.</summary>
     public void Dispose()
     {
         KillHard();
+        _process.WaitForExit(); // after the exit: until stdout and stderr are read to their end
         _process.Dispose();
+        Leaks.ThrowIfLeaked();
+    }
+
+    private void Received(string stream, string? line)
+    {
+        if (line is null) return;
+        Leaks.Line(stream, "console", line);
+        Output.Enqueue(line);
     }
 
     private static int FreePort()

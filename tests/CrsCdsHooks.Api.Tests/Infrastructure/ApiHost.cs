@@ -21,6 +21,8 @@ namespace CrsCdsHooks.Api.Tests.Infrastructure;
 /// ids, a fake evaluator that returns one fixed card, a recording feedback store and captured logs.
 /// <c>realEvaluator: true</c> uses the real clinical core; <c>realStore: true</c> keeps the service's SQLite store
 /// (on <c>CdsHooks:Storage:ConnectionString</c>, a fresh temp file unless set) instead of the recording one.
+/// Every log line of the host (and of the hosts <c>WithWebHostBuilder</c> derives from it) is checked by the run's
+/// <see cref="LeakGuard"/>; disposing the host throws <see cref="LogLeakException"/> if one leaked.
 /// </summary>
 public class ApiHost : WebApplicationFactory<Program>
 {
@@ -74,10 +76,11 @@ public class ApiHost : WebApplicationFactory<Program>
 
     public RecordingFeedbackStore Store { get; } = new();
 
-    public CapturingLoggerProvider Logs { get; } = new();
+    public CapturingLoggerProvider Logs { get; } = new("WebApplicationFactory host");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        LeakGuard.HostStarted("WebApplicationFactory hosts");
         builder.UseEnvironment(_environment);
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
         builder.ConfigureLogging(l => l.AddProvider(Logs));
@@ -88,6 +91,14 @@ public class ApiHost : WebApplicationFactory<Program>
             services.AddSingleton<TimeProvider>(new FixedTimeProvider(Now));
             services.AddSingleton<ICardIdSource, SequentialCardIdSource>();
         });
+    }
+
+    /// <summary>Disposes the host (and its derived hosts), then fails the test if any of their log lines leaked.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        Logs.Leaks.ThrowIfLeaked();
     }
 
     public Task<HttpResponseMessage> CallAsync(JsonNode request, string path = ServicePath) =>

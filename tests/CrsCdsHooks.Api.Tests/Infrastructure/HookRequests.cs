@@ -33,14 +33,21 @@ public static class HookRequests
         return request;
     }
 
+    /// <summary>A fhirAuthorization with this access token (which joins the run's leak guard: no log line may hold it).</summary>
     public static JsonObject Authorization(string token = AccessToken) => new()
     {
-        ["access_token"] = token,
+        ["access_token"] = Registered(token),
         ["token_type"] = "Bearer",
         ["expires_in"] = 300,
         ["scope"] = "patient/*.read",
         ["subject"] = "crs-cds-hooks",
     };
+
+    private static string Registered(string token)
+    {
+        LeakGuard.RegisterSecret(token, "an access token");
+        return token;
+    }
 
     public static JsonObject Prefetch(this JsonObject request) => request["prefetch"]!.AsObject();
 
