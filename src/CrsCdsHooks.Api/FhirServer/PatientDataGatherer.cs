@@ -83,20 +83,32 @@ internal sealed class PatientDataGatherer(
     {
         var started = time.GetTimestamp();
         var r = new KeyResolution(key, call.Options.MaxResources);
-        if (call.Prefetch.TryGetValue(key.Key, out var value))
+        try
         {
-            await ResolvePrefetchedAsync(r, value, call, budget).ConfigureAwait(false);
+            if (call.Prefetch.TryGetValue(key.Key, out var value))
+            {
+                await ResolvePrefetchedAsync(r, value, call, budget).ConfigureAwait(false);
+            }
+            else if (call.FhirServer is null)
+            {
+                r.Source = "absent, no fhirServer";
+                r.MarkUnobtainable(DataIssueReasons.Unavailable, "not prefetched, and the request has no fhirServer to query");
+            }
+            else
+            {
+                r.Source = "fhirServer";
+                var failure = await FetchAsync(r, call, budget).ConfigureAwait(false);
+                if (failure is not null) r.MarkUnobtainable(DataIssueReasons.Unavailable, $"not prefetched, and the FHIR server query failed ({failure})");
+            }
         }
-        else if (call.FhirServer is null)
+        catch (Exception ex) when (ex is not OperationCanceledException || !budget.IsCancellationRequested)
         {
-            r.Source = "absent, no fhirServer";
-            r.MarkUnobtainable(DataIssueReasons.Unavailable, "not prefetched, and the request has no fhirServer to query");
-        }
-        else
-        {
-            r.Source = "fhirServer";
-            var failure = await FetchAsync(r, call, budget).ConfigureAwait(false);
-            if (failure is not null) r.MarkUnobtainable(DataIssueReasons.Unavailable, $"not prefetched, and the FHIR server query failed ({failure})");
+            // One key's unforeseen failure (a bug, or a fault no catch above knows) costs that key only: it is
+            // unobtainable (412 when critical, a card line otherwise), never a 500 for the whole call.
+            Log.KeyFailedUnexpectedly(logger, call.HookInstance, key.Key, ex.GetType().Name, ex.StackTrace);
+            var kept = new KeyResolution(key, call.Options.MaxResources) { Source = r.Source + ", failed" };
+            kept.MarkUnobtainable(DataIssueReasons.Unavailable, $"reading this key failed unexpectedly ({ex.GetType().Name}); nothing of it is used");
+            r = kept;
         }
         var level = r.PagesFetched > 0 || r.Issues.Count > 0 || r.Unobtainable || r.Truncated ? LogLevel.Information : LogLevel.Debug;
         var elapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
