@@ -40,6 +40,7 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
     private readonly RawServer _cutMidBody = new(RawServer.CutMidBodyAsync);
     private readonly RawServer _brokenChunk = new(RawServer.BrokenChunkAsync);
     private readonly RawServer _oversizedChunked = new(RawServer.OversizedChunkedAsync);
+    private readonly RawServer _secondPageCut = new(RawServer.SecondPageCutAsync);
 
     public void Dispose()
     {
@@ -49,6 +50,7 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
         _cutMidBody.Dispose();
         _brokenChunk.Dispose();
         _oversizedChunked.Dispose();
+        _secondPageCut.Dispose();
     }
 
     /// <summary>What one fault does to the key the service queries, and what the answer must then say.</summary>
@@ -74,6 +76,7 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
         new("the connection cut mid-body", (_, _) => { }, "broke off"),
         new("a malformed chunked body", (_, _) => { }, "broke off"),
         new("a page over the body limit, chunked (no Content-Length)", (_, _) => { }, "larger than"),
+        new("a second page that breaks off mid-body", (_, _) => { }, "data truncated", Truncates: true),
         new("a paging loop", (s, p) =>
         {
             s.Given(Request.Create().WithPath($"/{p}/fhir/Observation").UsingGet()).RespondWith(Ok(BundleWithNext($"{Origin(s)}/{p}/fhir/page/2", Reading("p1"))));
@@ -115,6 +118,7 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
                 "the connection cut mid-body" => $"http://127.0.0.1:{_cutMidBody.Port}/fhir",
                 "a malformed chunked body" => $"http://127.0.0.1:{_brokenChunk.Port}/fhir",
                 "a page over the body limit, chunked (no Content-Length)" => $"http://127.0.0.1:{_oversizedChunked.Port}/fhir",
+                "a second page that breaks off mid-body" => $"http://127.0.0.1:{_secondPageCut.Port}/fhir",
                 _ => $"{Origin(_fhir)}/{prefix}/fhir",
             };
             foreach (var (key, critical) in new[] { ("vitalSigns", true), ("laboratory", false) })
@@ -207,9 +211,9 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly CancellationTokenSource _stop = new();
-        private readonly Func<NetworkStream, CancellationToken, Task> _respond;
+        private readonly Func<NetworkStream, string, CancellationToken, Task> _respond;
 
-        public RawServer(Func<NetworkStream, CancellationToken, Task> respond)
+        public RawServer(Func<NetworkStream, string, CancellationToken, Task> respond)
         {
             _respond = respond;
             _listener.Start();
@@ -226,7 +230,7 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
         }
 
         /// <summary>Status and headers at once, then one byte of body every 100 ms: only the budget can stop the read.</summary>
-        public static async Task TrickleAsync(NetworkStream stream, CancellationToken stop)
+        public static async Task TrickleAsync(NetworkStream stream, string request, CancellationToken stop)
         {
             await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: 100000\r\n\r\n{"u8.ToArray(), stop);
             for (var i = 0; i < 600; i++)
@@ -237,15 +241,33 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
         }
 
         /// <summary>Declares 5,000 bytes, sends a few, and closes: the body ends prematurely.</summary>
-        public static async Task CutMidBodyAsync(NetworkStream stream, CancellationToken stop) =>
+        public static async Task CutMidBodyAsync(NetworkStream stream, string request, CancellationToken stop) =>
             await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: 5000\r\n\r\n{\"resourceType\":\"Bundle\",\"entry\":["u8.ToArray(), stop);
 
+        /// <summary>
+        /// A good first page whose next link (on this server, under the base) leads to a page that breaks off mid-body:
+        /// the key is truncated, never lost (CRS-SPEC §9.37).
+        /// </summary>
+        public static async Task SecondPageCutAsync(NetworkStream stream, string request, CancellationToken stop)
+        {
+            if (request.Contains("/fhir/page2", StringComparison.Ordinal))
+            {
+                await CutMidBodyAsync(stream, request, stop);
+                return;
+            }
+            var host = request.Split("\r\n").FirstOrDefault(l => l.StartsWith("Host:", StringComparison.OrdinalIgnoreCase))?[5..].Trim();
+            var page = BundleWithNext($"http://{host}/fhir/page2", Reading("first-page")).ToJsonString();
+            var bytes = Encoding.UTF8.GetBytes(page);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n"), stop);
+            await stream.WriteAsync(bytes, stop);
+        }
+
         /// <summary>A chunked body whose second chunk header is not hexadecimal.</summary>
-        public static async Task BrokenChunkAsync(NetworkStream stream, CancellationToken stop) =>
+        public static async Task BrokenChunkAsync(NetworkStream stream, string request, CancellationToken stop) =>
             await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"res\r\nzz\r\nourceType\r\n"u8.ToArray(), stop);
 
         /// <summary>11 MB of one Bundle in 64 KB chunks, with no Content-Length to refuse it by.</summary>
-        public static async Task OversizedChunkedAsync(NetworkStream stream, CancellationToken stop)
+        public static async Task OversizedChunkedAsync(NetworkStream stream, string request, CancellationToken stop)
         {
             await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray(), stop);
             var chunk = new byte[64 * 1024];
@@ -289,8 +311,8 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
                 {
                     var stream = client.GetStream();
                     var buffer = new byte[8192];
-                    _ = await stream.ReadAsync(buffer, _stop.Token); // the request; its content does not matter
-                    await _respond(stream, _stop.Token);
+                    var read = await stream.ReadAsync(buffer, _stop.Token); // the request (a GET fits one read)
+                    await _respond(stream, Encoding.ASCII.GetString(buffer, 0, read), _stop.Token);
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
                 {
