@@ -13,6 +13,7 @@ using CrsCdsHooks.Core;
 using CrsCdsHooks.Core.Cards;
 
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -143,6 +144,13 @@ internal static class CdsHooksHostExtensions
     /// client (<c>CdsHooks:RateLimit</c>). Returns the group so that
     /// conventions for all of them (e.g. <c>RequireAuthorization</c> for the CDS client JWT) can be added in one place.
     /// </summary>
+    private static Results<NoContent, FhirOutcome> Allow(HttpContext context, string? serviceId, string methods)
+    {
+        if (serviceId is not null && CdsHooks.CdsServiceCatalog.Find(serviceId) is null) return CdsServiceEndpointsText.UnknownService(serviceId);
+        context.Response.Headers.Allow = methods;
+        return TypedResults.NoContent();
+    }
+
     public static RouteGroupBuilder MapCdsHooks(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/cds-services");
@@ -152,6 +160,10 @@ internal static class CdsHooksHostExtensions
         // presented); discovery holds no patient data and stays open so EHR administrators can read it.
         group.MapCdsServiceCalls().RequireAuthorization(CdsClientTrust.PolicyName);
         group.MapCdsFeedback().RequireAuthorization(CdsClientTrust.PolicyName);
+        // A bare OPTIONS (no Origin: not a CORS preflight, which the CORS middleware answers) says what each route takes.
+        group.MapMethods("", [HttpMethods.Options], (HttpContext c) => Allow(c, null, "GET, OPTIONS")).ExcludeFromDescription();
+        group.MapMethods("/{id}", [HttpMethods.Options], (string id, HttpContext c) => Allow(c, id, "POST, OPTIONS")).ExcludeFromDescription();
+        group.MapMethods("/{id}/feedback", [HttpMethods.Options], (string id, HttpContext c) => Allow(c, id, "POST, OPTIONS")).ExcludeFromDescription();
         return group;
     }
 }

@@ -46,7 +46,8 @@ public sealed class ReadmeTests
         string[] keys =
         [
             "CdsHooks:PublicBaseUrl", "CdsHooks:Auth:RequireJwt", "CdsHooks:Auth:MaxTokenLifetime", "CdsHooks:Auth:ClockSkew",
-            "CdsHooks:Auth:Clients:N:Issuer", "CdsHooks:Auth:Clients:N:FhirServers:M", "CdsHooks:Fhir:AllowAnyServer",
+            "CdsHooks:Auth:Clients:N:Issuer", "CdsHooks:Auth:Clients:N:JwksUri", "CdsHooks:Auth:Clients:N:Tenants:M",
+            "CdsHooks:Auth:Clients:N:FhirServers:M", "CdsHooks:Fhir:AllowAnyServer",
             "CdsHooks:Fhir:Timeout", "CdsHooks:Fhir:Budget", "CdsHooks:Fhir:MaxPages", "CdsHooks:Fhir:MaxResources",
             "CdsHooks:Cors:AllowedOrigins:N", "CdsHooks:Storage:Provider", "CdsHooks:Storage:ConnectionString",
             "CdsHooks:Storage:PatientHashSalt", "CdsHooks:Reports:Enabled", "CdsHooks:Limits:MaxBodyBytes", "CdsHooks:Limits:MaxJsonDepth",
@@ -54,6 +55,7 @@ public sealed class ReadmeTests
             "CdsHooks:Grading:EligibilityDays", "CdsHooks:Grading:WindowHours",
         ];
         Assert.All(keys, k => Assert.Contains($"`{k}`", Readme, StringComparison.Ordinal));
+        Assert.Contains("`…:Jwks`", Readme, StringComparison.Ordinal); // the inline JWKS, beside JwksUri in one row
     }
 
     [Theory]
@@ -110,7 +112,7 @@ public sealed class ReadmeTests
         }
     }
 
-    private static List<string> ReadCurlCommands()
+    internal static List<string> ReadCurlCommands()
     {
         var commands = new List<string>();
         var inCode = false;

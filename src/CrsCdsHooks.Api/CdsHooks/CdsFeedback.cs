@@ -13,7 +13,7 @@ public sealed record CdsFeedbackRequest(IReadOnlyList<CdsFeedbackItem> Feedback)
 /// <summary>What the user did with one card.</summary>
 public sealed record CdsFeedbackItem
 {
-    /// <summary>The card's uuid (unknown uuids are accepted and stored).</summary>
+    /// <summary>The card's uuid (required to be a UUID; uuids this service never served are accepted and stored).</summary>
     /// <example>00000000-0000-4000-8000-000000000001</example>
     public required string Card { get; init; }
 
@@ -21,14 +21,14 @@ public sealed record CdsFeedbackItem
     /// <example>accepted</example>
     public required string Outcome { get; init; }
 
-    /// <summary>The suggestions the user accepted (with <c>accepted</c>).</summary>
+    /// <summary>The suggestions the user accepted (only with <c>accepted</c>; may be left out for a card accepted without a suggestion).</summary>
     public IReadOnlyList<CdsAcceptedSuggestion>? AcceptedSuggestions { get; init; }
 
-    /// <summary>Why the user overrode the card (with <c>overridden</c>).</summary>
+    /// <summary>Why the user overrode the card (only with <c>overridden</c>).</summary>
     public CdsOverrideReason? OverrideReason { get; init; }
 
-    /// <summary>When the outcome happened (an instant with a time zone).</summary>
-    /// <example>2025-06-15T12:05:00Z</example>
+    /// <summary>When the outcome happened (an instant with a time zone, not in the future beyond <c>CdsHooks:Auth:ClockSkew</c>).</summary>
+    /// <example>2025-06-15T11:55:00Z</example>
     public required string OutcomeTimestamp { get; init; }
 }
 
@@ -59,7 +59,14 @@ internal static partial class CdsFeedbackReader
     /// <summary>Most items in one feedback body.</summary>
     public const int MaxItems = 1000;
 
-    public static IReadOnlyList<FeedbackItem>? TryRead(JsonElement root, string serviceId, DateTimeOffset receivedAt, out IReadOnlyList<string> problems)
+    /// <remarks>
+    /// CDS Hooks 2.0: <c>card</c> is the card's uuid; <c>acceptedSuggestions</c> goes with <c>accepted</c> and
+    /// <c>overrideReason</c> with <c>overridden</c>, so either with the other outcome is refused. The specification
+    /// calls acceptedSuggestions required for accepted outcomes; [operational] an <c>accepted</c> without them is
+    /// still stored, because a card with no suggestion (only links, or the infection card's text) can be accepted and
+    /// EHRs report it so. An outcome timestamped in the future beyond the clock skew cannot have happened.
+    /// </remarks>
+    public static IReadOnlyList<FeedbackItem>? TryRead(JsonElement root, string serviceId, DateTimeOffset receivedAt, TimeSpan clockSkew, out IReadOnlyList<string> problems)
     {
         var errors = new List<string>();
         problems = errors;
@@ -77,14 +84,14 @@ internal static partial class CdsFeedbackReader
         var index = 0;
         foreach (var element in list.EnumerateArray())
         {
-            var item = ReadItem(element, $"feedback[{index}]", serviceId, receivedAt, errors);
+            var item = ReadItem(element, $"feedback[{index}]", serviceId, receivedAt, clockSkew, errors);
             if (item is not null) items.Add(item);
             index++;
         }
         return errors.Count > 0 ? null : items;
     }
 
-    private static FeedbackItem? ReadItem(JsonElement element, string at, string serviceId, DateTimeOffset receivedAt, List<string> errors)
+    private static FeedbackItem? ReadItem(JsonElement element, string at, string serviceId, DateTimeOffset receivedAt, TimeSpan clockSkew, List<string> errors)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -94,6 +101,7 @@ internal static partial class CdsFeedbackReader
         var before = errors.Count;
         var card = ReadString(element, "card");
         if (string.IsNullOrWhiteSpace(card) || card.Length > MaxIdLength) errors.Add($"{at}.card is required: the uuid of the card the feedback is about.");
+        else if (!Guid.TryParseExact(card, "D", out _)) errors.Add($"{at}.card must be the uuid of the card (e.g. 5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a02), as the card's uuid member gave it.");
 
         var outcome = ReadString(element, "outcome");
         if (outcome is not ("accepted" or "overridden")) errors.Add($"{at}.outcome is required and must be \"accepted\" or \"overridden\".");
@@ -102,7 +110,9 @@ internal static partial class CdsFeedbackReader
         var timestamp = default(DateTimeOffset);
         if (timestampText is null || !Instant().IsMatch(timestampText)
             || !DateTimeOffset.TryParse(timestampText, CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp))
-            errors.Add($"{at}.outcomeTimestamp is required: an instant with a time zone, e.g. 2025-06-15T12:05:00Z.");
+            errors.Add($"{at}.outcomeTimestamp is required: an instant with a time zone, e.g. 2025-06-15T11:55:00Z.");
+        else if (timestamp > receivedAt + clockSkew)
+            errors.Add($"{at}.outcomeTimestamp {timestampText} lies in the future (now {receivedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, clock skew {clockSkew.TotalSeconds:0} s, CdsHooks:Auth:ClockSkew): send when the user acted.");
 
         var accepted = new List<string>();
         if (element.TryGetProperty("acceptedSuggestions", out var suggestions) && suggestions.ValueKind != JsonValueKind.Null)
@@ -146,6 +156,11 @@ internal static partial class CdsFeedbackReader
                 }
             }
         }
+
+        if (outcome == "overridden" && accepted.Count > 0)
+            errors.Add($"{at}.acceptedSuggestions goes only with outcome \"accepted\"; an overridden card has no accepted suggestion.");
+        if (outcome == "accepted" && (reasonCode is not null || comment is not null))
+            errors.Add($"{at}.overrideReason goes only with outcome \"overridden\".");
 
         if (errors.Count > before) return null;
         return new FeedbackItem(serviceId, card!, outcome!, timestamp, accepted, reasonCode, reasonSystem, comment, receivedAt);

@@ -44,8 +44,9 @@ internal static class CdsServiceCatalog
         new("laboratory", "Observation?patient={{context.patientId}}&category=laboratory&_sort=-date&_count=500", Critical: false, DateParameter: "date"),
         new("medicationAdministrations", "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication&_sort=-effective-time&_count=500", Critical: true, DateParameter: "effective-time"),
         new("procedures", "Procedure?patient={{context.patientId}}&_sort=-date&_count=200", Critical: false, DateParameter: "date"),
-        new("conditions", "Condition?patient={{context.patientId}}&_count=200", Critical: false, DateParameter: null),
-        new("allergies", "AllergyIntolerance?patient={{context.patientId}}&_count=100", Critical: false, DateParameter: null),
+        // Active only (CDS-HOOKS.md), as CRS-SPEC §9.3 reads them; no date bound: a years-old allergy or diagnosis still counts.
+        new("conditions", "Condition?patient={{context.patientId}}&clinical-status=active,recurrence,relapse&_sort=-recorded-date&_count=200", Critical: false, DateParameter: null),
+        new("allergies", "AllergyIntolerance?patient={{context.patientId}}&clinical-status=active&_sort=-date&_count=100", Critical: false, DateParameter: null),
     ];
 
     public static CdsServiceDescriptor PatientView { get; } = new(

@@ -1,3 +1,4 @@
+using CrsCdsHooks.Api.Auth;
 using CrsCdsHooks.Api.CdsHooks;
 using CrsCdsHooks.Api.Errors;
 using CrsCdsHooks.Api.Logging;
@@ -17,7 +18,7 @@ internal static class FeedbackEndpoints
         return routes.MapPost("/{id}/feedback", StoreAsync)
             .WithName("SendCdsFeedback")
             .WithSummary("Stores what the user did with cards (accepted, overridden); 200 once the feedback is durable.")
-            .WithDescription("Idempotent per card, outcome and outcomeTimestamp; feedback about unknown card uuids is accepted and stored.")
+            .WithDescription("Idempotent per card, outcome and outcomeTimestamp. card must be a uuid (feedback about uuids never served is accepted and stored); acceptedSuggestions only with accepted, overrideReason only with overridden; outcomeTimestamp not in the future.")
             .WithTags("CDS Hooks")
             .Accepts<CdsFeedbackRequest>("application/json")
             .ProducesFhirOutcome(
@@ -35,6 +36,7 @@ internal static class FeedbackEndpoints
         HttpContext httpContext,
         IFeedbackStore store,
         IOptions<LimitsOptions> limits,
+        IOptions<CdsAuthOptions> auth,
         TimeProvider time,
         ILoggerFactory loggers)
     {
@@ -46,7 +48,7 @@ internal static class FeedbackEndpoints
         if (body.Error is not null) return Reject(logger, service.Id, body.Error);
         using var document = body.Document!;
 
-        var items = CdsFeedbackReader.TryRead(document.RootElement, service.Id, time.GetUtcNow(), out var problems);
+        var items = CdsFeedbackReader.TryRead(document.RootElement, service.Id, time.GetUtcNow(), auth.Value.ClockSkew, out var problems);
         if (items is null) return Reject(logger, service.Id, FhirOutcome.BadRequest(problems));
 
         var results = await store.StoreFeedbackAsync(items, httpContext.RequestAborted).ConfigureAwait(false);

@@ -70,14 +70,68 @@ internal static class JsonRequestBody
             }
             catch (JsonException ex)
             {
-                var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
-                var hint = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
-                    ? $"nesting deeper than {limits.MaxJsonDepth} levels (CdsHooks:Limits:MaxJsonDepth)"
-                    : ex.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase)
-                        ? "a member appears twice in one object"
-                        : "malformed JSON";
-                return new(null, FhirOutcome.BadRequest([$"The body is not valid JSON{where}: {hint}. Send one well-formed JSON object."]));
+                var where = ex.LineNumber is { } line ? $"line {line + 1}, byte {ex.BytePositionInLine + 1}" : null;
+                var text = Diagnose(bytes.Span, limits.MaxJsonDepth) switch
+                {
+                    JsonFault.TooDeep => $"The body is not valid JSON{At(where)}: nesting deeper than {limits.MaxJsonDepth} levels (CdsHooks:Limits:MaxJsonDepth). Nest less deeply.",
+                    JsonFault.EndsTooSoon => $"The body is not valid JSON: the JSON ends before it is complete ({End(bytes.Span)}), with an object, array or string still open. Was the body cut off? Send the whole JSON object.",
+                    _ when ex.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase) =>
+                        $"The body is not valid JSON{At(where)}: a member appears twice in one object. Send each member once.",
+                    _ => $"The body is not valid JSON{At(where)}: malformed JSON. Send one well-formed JSON object.",
+                };
+                return new(null, FhirOutcome.BadRequest([text]));
             }
+        }
+    }
+
+    private static string At(string? where) => where is null ? "" : $" at {where}";
+
+    /// <summary>Where a body stops: the line and the byte just past its last one (the parser may point at an open string's start instead).</summary>
+    private static string End(ReadOnlySpan<byte> body)
+    {
+        var lastNewline = body.LastIndexOf((byte)'\n');
+        return $"line {body.Count((byte)'\n') + 1}, byte {body.Length - lastNewline}";
+    }
+
+    /// <summary>Why a body the parser refused is not JSON, as far as the client needs to know.</summary>
+    internal enum JsonFault
+    {
+        /// <summary>Not well-formed somewhere (or a duplicate member: the parser alone says so).</summary>
+        Malformed,
+
+        /// <summary>Nested deeper than the configured maximum.</summary>
+        TooDeep,
+
+        /// <summary>A correct beginning of JSON that stops before its value is complete: a cut-off body.</summary>
+        EndsTooSoon,
+    }
+
+    /// <summary>
+    /// Measures rather than reads the parser's message (its "Expected depth to be zero at the end of the JSON
+    /// payload", said of a cut-off body, also contains "depth"): the bytes are read again as a block with more to
+    /// come and no depth limit of the reader's own. Deeper than <paramref name="maxDepth"/> before any other fault →
+    /// <see cref="JsonFault.TooDeep"/>; every token well-formed and only the data running out, inside an object or
+    /// array or before the first value is complete → <see cref="JsonFault.EndsTooSoon"/>; anything else (a bad token,
+    /// text after the value, a duplicate member) → <see cref="JsonFault.Malformed"/>.
+    /// </summary>
+    internal static JsonFault Diagnose(ReadOnlySpan<byte> body, int maxDepth)
+    {
+        if (body.StartsWith("\uFEFF"u8)) body = body[3..];
+        // The body is capped (MaxBodyBytes), so the depth it can reach is bounded too; the reader's bit stack grows as needed.
+        var reader = new Utf8JsonReader(body, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions { MaxDepth = int.MaxValue }));
+        try
+        {
+            while (reader.Read())
+            {
+                // As the parser counts: an object or array opened at depth maxDepth is one level too many.
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= maxDepth)
+                    return JsonFault.TooDeep;
+            }
+            return reader.CurrentDepth > 0 || reader.TokenType == JsonTokenType.None ? JsonFault.EndsTooSoon : JsonFault.Malformed;
+        }
+        catch (JsonException)
+        {
+            return JsonFault.Malformed;
         }
     }
 

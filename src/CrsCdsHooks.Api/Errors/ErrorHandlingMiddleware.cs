@@ -1,3 +1,5 @@
+using CrsCdsHooks.Api.CdsHooks;
+using CrsCdsHooks.Api.Endpoints;
 using CrsCdsHooks.Api.Logging;
 
 namespace CrsCdsHooks.Api.Errors;
@@ -54,8 +56,36 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
         if (status >= 400 && status != StatusCodes.Status401Unauthorized && !context.Response.HasStarted
             && context.Response.ContentLength is null && string.IsNullOrEmpty(context.Response.ContentType))
         {
-            await FhirOutcome.ForStatus(status, EmptyErrorText(context, status)).ExecuteAsync(context).ConfigureAwait(false);
+            await EmptyErrorOutcome(context, status).ExecuteAsync(context).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The body of an error nothing wrote one for. Routing refuses a body that is not JSON (the endpoints declare
+    /// <c>application/json</c>) before any handler runs: the answer must be the handler's own 415, and an unknown
+    /// service id stays a 404 whatever the content type.
+    /// </summary>
+    private static FhirOutcome EmptyErrorOutcome(HttpContext context, int status)
+    {
+        if (status == StatusCodes.Status415UnsupportedMediaType)
+        {
+            if (UnknownServiceId(context.Request.Path) is { } id)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return CdsServiceEndpointsText.UnknownService(id);
+            }
+            return FhirOutcome.UnsupportedMediaType(EmptyErrorText(context, status));
+        }
+        return FhirOutcome.ForStatus(status, EmptyErrorText(context, status));
+    }
+
+    /// <summary>The id of <c>/cds-services/{id}</c> or <c>/cds-services/{id}/feedback</c> when no service has it.</summary>
+    private static string? UnknownServiceId(PathString path)
+    {
+        var segments = (path.Value ?? "").Trim('/').Split('/');
+        if (segments.Length is < 2 or > 3 || segments[0] != "cds-services" || (segments.Length == 3 && segments[2] != "feedback")) return null;
+        var id = Uri.UnescapeDataString(segments[1]);
+        return CdsServiceCatalog.Find(id) is null ? id : null;
     }
 
     private static string CorrelationId(HttpContext context) =>

@@ -23,6 +23,22 @@ internal sealed class FhirPageClient(IHttpClientFactory factory, IOptions<Limits
 {
     public const string HttpClientName = "fhir-server";
 
+    /// <summary>
+    /// The media type when it is not JSON, else null. FHIR JSON is <c>application/fhir+json</c>; servers also send
+    /// <c>application/json</c>, the DSTU2-era <c>application/json+fhir</c> or <c>text/json</c>, and some send none.
+    /// Anything else (an HTML login page, <c>application/fhir+xml</c>) is refused even if the bytes parse as JSON.
+    /// </summary>
+    internal static string? NotJson(string? mediaType)
+    {
+        if (string.IsNullOrWhiteSpace(mediaType)) return null;
+        var type = mediaType.Trim();
+        var json = type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                   || type.Equals("text/json", StringComparison.OrdinalIgnoreCase)
+                   || type.Equals("application/json+fhir", StringComparison.OrdinalIgnoreCase)
+                   || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+        return json ? null : type.Length <= 80 ? type : type[..80];
+    }
+
     public async Task<FhirPage> GetAsync(Uri url, string? accessToken, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -36,6 +52,8 @@ internal sealed class FhirPageClient(IHttpClientFactory factory, IOptions<Limits
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode) return new FhirPage(null, $"HTTP {(int)response.StatusCode}");
+            if (NotJson(response.Content.Headers.ContentType?.MediaType) is { } contentType)
+                return new FhirPage(null, $"answered Content-Type {contentType}, not FHIR JSON");
 
             var max = limits.Value.MaxBodyBytes;
             if (response.Content.Headers.ContentLength > max) return new FhirPage(null, $"response larger than {max} bytes");
@@ -59,6 +77,15 @@ internal sealed class FhirPageClient(IHttpClientFactory factory, IOptions<Limits
         catch (HttpRequestException ex)
         {
             return new FhirPage(null, ex.StatusCode is { } status ? $"HTTP {(int)status}" : $"connection failed ({ex.HttpRequestError})");
+        }
+        catch (HttpIOException ex)
+        {
+            // The headers came, then the body broke off: the connection closed early, or a chunk was malformed.
+            return new FhirPage(null, $"the answer broke off while it was read ({ex.HttpRequestError})");
+        }
+        catch (IOException)
+        {
+            return new FhirPage(null, "the answer broke off while it was read (connection error)");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

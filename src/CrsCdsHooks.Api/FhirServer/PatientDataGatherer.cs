@@ -69,6 +69,35 @@ internal sealed class PatientDataGatherer(
             results.Where(r => r.Key.Critical && r.Unobtainable).Select(r => new UnobtainableKey(r.Key.Key, r.UnobtainableReason ?? "no data")).ToList());
     }
 
+    /// <summary>
+    /// Why a key's resources cannot be what its template asks for, or null: resources came, but none of the template's
+    /// type (a medicationAdministrations Bundle of Conditions), or the patient key holds another patient. Such a key is
+    /// unobtainable — a 412 when it is critical (CRS-SPEC §9.26), a card line otherwise — and its resources still go to
+    /// the core, which reads each by its own type and subject. The text names no identifier (it reaches logs and cards).
+    /// </summary>
+    internal static string? WrongContent(PrefetchKey key, IReadOnlyList<Resource> resources, string patientId)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(resources);
+        if (resources.Count == 0 || resources.Any(r => r is Bundle)) return null;
+        var expected = key.Template.Split('?', '/')[0];
+        if (expected == nameof(Patient))
+        {
+            var patients = resources.OfType<Patient>().ToList();
+            if (patients.Any(p => p.Id == patientId)) return null;
+            return patients.Count > 0
+                ? "it holds a Patient other than context.patientId, and no Patient of the request's patient"
+                : $"it holds {Types(resources)} but no Patient";
+        }
+        if (resources.Any(r => r.TypeName == expected)) return null;
+        // MedicationAdministration's template includes Medications: a page of Medications alone is still a wrong answer.
+        return $"it holds {Types(resources)} but no {expected}, which its template asks for";
+    }
+
+    private static string Types(IReadOnlyList<Resource> resources) =>
+        string.Join(", ", resources.GroupBy(r => r.TypeName, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Count()} {g.Key}"));
+
     /// <summary>The URL the service queries for a key: the prefetch template, plus a lower time bound where the resource has one.</summary>
     public static Uri QueryUrl(PrefetchKey key, Uri fhirServerBase, string patientId, string lowerBoundDate)
     {
@@ -83,21 +112,35 @@ internal sealed class PatientDataGatherer(
     {
         var started = time.GetTimestamp();
         var r = new KeyResolution(key, call.Options.MaxResources);
-        if (call.Prefetch.TryGetValue(key.Key, out var value))
+        try
         {
-            await ResolvePrefetchedAsync(r, value, call, budget).ConfigureAwait(false);
+            if (call.Prefetch.TryGetValue(key.Key, out var value))
+            {
+                await ResolvePrefetchedAsync(r, value, call, budget).ConfigureAwait(false);
+            }
+            else if (call.FhirServer is null)
+            {
+                r.Source = "absent, no fhirServer";
+                r.MarkUnobtainable(DataIssueReasons.Unavailable, "not prefetched, and the request has no fhirServer to query");
+            }
+            else
+            {
+                r.Source = "fhirServer";
+                var failure = await FetchAsync(r, call, budget).ConfigureAwait(false);
+                if (failure is not null) r.MarkUnobtainable(DataIssueReasons.Unavailable, $"not prefetched, and the FHIR server query failed ({failure})");
+            }
         }
-        else if (call.FhirServer is null)
+        catch (Exception ex) when (ex is not OperationCanceledException || !budget.IsCancellationRequested)
         {
-            r.Source = "absent, no fhirServer";
-            r.MarkUnobtainable(DataIssueReasons.Unavailable, "not prefetched, and the request has no fhirServer to query");
+            // One key's unforeseen failure (a bug, or a fault no catch above knows) costs that key only: it is
+            // unobtainable (412 when critical, a card line otherwise), never a 500 for the whole call.
+            Log.KeyFailedUnexpectedly(logger, call.HookInstance, key.Key, ex.GetType().Name, ex.StackTrace);
+            var kept = new KeyResolution(key, call.Options.MaxResources) { Source = r.Source + ", failed" };
+            kept.MarkUnobtainable(DataIssueReasons.Unavailable, $"reading this key failed unexpectedly ({ex.GetType().Name}); nothing of it is used");
+            r = kept;
         }
-        else
-        {
-            r.Source = "fhirServer";
-            var failure = await FetchAsync(r, call, budget).ConfigureAwait(false);
-            if (failure is not null) r.MarkUnobtainable(DataIssueReasons.Unavailable, $"not prefetched, and the FHIR server query failed ({failure})");
-        }
+        if (!r.Unobtainable && WrongContent(r.Key, r.Resources, call.PatientId) is { } wrong)
+            r.MarkUnobtainable(DataIssueReasons.Unavailable, wrong);
         var level = r.PagesFetched > 0 || r.Issues.Count > 0 || r.Unobtainable || r.Truncated ? LogLevel.Information : LogLevel.Debug;
         var elapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
         Log.PrefetchKeyResolved(logger, level, call.HookInstance, key.Key, r.Source, r.Resources.Count, r.PagesFetched, r.Issues.Count, elapsedMs);

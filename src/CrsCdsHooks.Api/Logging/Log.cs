@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Warning, "Hook {HookInstance} key {Key}: FHIR query page {Page} failed ({Failure})")]
     public static partial void FhirQueryFailed(ILogger logger, string hookInstance, string key, int page, string failure);
 
+    [LoggerMessage(30, LogLevel.Error, "Hook {HookInstance} key {Key}: reading the key failed unexpectedly ({ExceptionType}); the key is treated as unobtainable. Stack (no message: it may quote data): {StackTrace}")]
+    public static partial void KeyFailedUnexpectedly(ILogger logger, string hookInstance, string key, string exceptionType, string? stackTrace);
+
     [LoggerMessage(5, LogLevel.Warning, "Hook {HookInstance}: 412, data needed to grade could not be obtained for {Keys}")]
     public static partial void DataUnobtainable(ILogger logger, string hookInstance, string keys);
 

@@ -46,10 +46,7 @@ internal static class SwaggerSetup
                 BearerFormat = "JWT",
                 Description = "The CDS client's JWT (CDS Hooks 2.0 \"Trusting CDS Clients\"): header alg/kid/typ, claims iss, aud (this endpoint's URL), exp, iat, jti. Never the FHIR access token.",
             });
-            c.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference("bearer", document)] = [],
-            });
+            c.OperationFilter<CdsClientJwtRequirement>();
             // Raw JSON members (prefetch resources, card action resources, card extensions) are FHIR or free JSON:
             // described as plain objects, never by reflecting a type.
             c.MapType<JsonElement>(() => new OpenApiSchema { Description = "A FHIR R4 resource as JSON (usually a searchset Bundle), or null." });
@@ -73,6 +70,25 @@ internal static class SwaggerSetup
             o.DocumentTitle = "CrsCdsHooks";
         });
         return app;
+    }
+}
+
+/// <summary>
+/// The Bearer requirement and its 401 answer, on exactly the operations that take a CDS client JWT (service calls and
+/// feedback: <c>RequireAuthorization</c>); discovery, health and samples are open and say nothing of a token.
+/// </summary>
+internal sealed class CdsClientJwtRequirement : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any()) return;
+        operation.Security ??= [];
+        operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", context.Document)] = [] });
+        operation.Responses ??= [];
+        operation.Responses["401"] = new OpenApiResponse
+        {
+            Description = "The CDS client JWT is missing (when CdsHooks:Auth:RequireJwt is true) or invalid; the body is empty and WWW-Authenticate says why.",
+        };
     }
 }
 

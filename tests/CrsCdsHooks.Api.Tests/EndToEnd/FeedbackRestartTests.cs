@@ -60,15 +60,15 @@ public sealed class FeedbackRestartTests : IDisposable
         const string card = "5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a02";
         using (var first = StartHost())
         {
-            using var stored = await first.PostJsonAsync(FeedbackPath, Feedback(card, [], "2025-06-15T12:05:00Z"));
+            using var stored = await first.PostJsonAsync(FeedbackPath, Feedback(card, [], "2025-06-15T11:55:00Z"));
             Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
         }
 
         using (var second = StartHost())
         {
-            using var again = await second.PostJsonAsync(FeedbackPath, Feedback(card, [], "2025-06-15T14:05:00+02:00"));
+            using var again = await second.PostJsonAsync(FeedbackPath, Feedback(card, [], "2025-06-15T13:55:00+02:00"));
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-            using var later = await second.PostJsonAsync(FeedbackPath, Feedback(card, [], "2025-06-15T12:06:00Z"));
+            using var later = await second.PostJsonAsync(FeedbackPath, Feedback(card, [], "2025-06-15T11:56:00Z"));
             Assert.Equal(HttpStatusCode.OK, later.StatusCode);
         }
 
@@ -103,7 +103,7 @@ public sealed class FeedbackRestartTests : IDisposable
         realEvaluator: true,
         realStore: true);
 
-    private static string Feedback(string cardUuid, string[] acceptedSuggestions, string outcomeTimestamp = "2025-06-15T12:05:00Z")
+    private static string Feedback(string cardUuid, string[] acceptedSuggestions, string outcomeTimestamp = "2025-06-15T11:55:00Z")
     {
         var item = new JsonObject
         {

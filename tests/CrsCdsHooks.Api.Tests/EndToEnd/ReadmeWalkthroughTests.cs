@@ -39,8 +39,8 @@ public sealed partial class ReadmeWalkthroughTests
         // 2025-06-15 (the clock) − (30 eligibility days + 1) = 2025-05-15.
         string[] expected =
         [
-            "/fhir/AllergyIntolerance?patient=cart-patient-1&_count=100",
-            "/fhir/Condition?patient=cart-patient-1&_count=200",
+            "/fhir/AllergyIntolerance?patient=cart-patient-1&clinical-status=active&_sort=-date&_count=100",
+            "/fhir/Condition?patient=cart-patient-1&clinical-status=active,recurrence,relapse&_sort=-recorded-date&_count=200",
             "/fhir/MedicationAdministration?patient=cart-patient-1&_include=MedicationAdministration:medication&_sort=-effective-time&_count=500&effective-time=ge2025-05-15",
             "/fhir/Observation?patient=cart-patient-1&category=laboratory&_sort=-date&_count=500&date=ge2025-05-15",
             "/fhir/Observation?patient=cart-patient-1&category=vital-signs&_sort=-date&_count=500&date=ge2025-05-15",

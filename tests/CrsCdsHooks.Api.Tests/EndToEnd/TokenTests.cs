@@ -221,7 +221,7 @@ public sealed class TokenTests : IAsyncLifetime
             {
                 ["card"] = cardUuid,
                 ["outcome"] = "accepted",
-                ["outcomeTimestamp"] = "2025-06-15T12:05:00Z",
+                ["outcomeTimestamp"] = "2025-06-15T11:55:00Z",
             }),
         }.ToJsonString(), token);
 

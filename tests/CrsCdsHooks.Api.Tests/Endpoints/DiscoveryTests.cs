@@ -31,8 +31,8 @@ public sealed class DiscoveryTests(SharedApiHost host) : IClassFixture<SharedApi
             ["laboratory"] = "Observation?patient={{context.patientId}}&category=laboratory&_sort=-date&_count=500",
             ["medicationAdministrations"] = "MedicationAdministration?patient={{context.patientId}}&_include=MedicationAdministration:medication&_sort=-effective-time&_count=500",
             ["procedures"] = "Procedure?patient={{context.patientId}}&_sort=-date&_count=200",
-            ["conditions"] = "Condition?patient={{context.patientId}}&_count=200",
-            ["allergies"] = "AllergyIntolerance?patient={{context.patientId}}&_count=100",
+            ["conditions"] = "Condition?patient={{context.patientId}}&clinical-status=active,recurrence,relapse&_sort=-recorded-date&_count=200",
+            ["allergies"] = "AllergyIntolerance?patient={{context.patientId}}&clinical-status=active&_sort=-date&_count=100",
         }, prefetch);
     }
 

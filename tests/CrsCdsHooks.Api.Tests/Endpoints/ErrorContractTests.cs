@@ -62,6 +62,50 @@ public sealed class ErrorContractTests
         await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.UnsupportedMediaType, "Content-Type: application/json");
     }
 
+    [Theory]
+    [InlineData(ApiHost.ServicePath, null)]
+    [InlineData(ApiHost.ServicePath, "text/plain")]
+    [InlineData(ApiHost.ServicePath + "/feedback", null)]
+    [InlineData(ApiHost.ServicePath + "/feedback", "text/plain")]
+    public async Task NotJson_WhetherRoutingOrTheHandlerRefusesIt_IsTheSame415NotSupported(string path, string? contentType)
+    {
+        using var host = new ApiHost(null);
+        using var content = new StringContent("{}");
+        content.Headers.ContentType = contentType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+
+        var response = await host.CreateClient().PostAsync(new Uri(path, UriKind.Relative), content);
+
+        await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.UnsupportedMediaType, "Content-Type: application/json");
+        Assert.Equal("not-supported", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["issue"]![0]!["code"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/cds-services/no-such-service", "text/plain")]
+    [InlineData("/cds-services/no-such-service/feedback", "text/plain")]
+    [InlineData("/cds-services/no-such-service", "application/json")]
+    public async Task UnknownService_Is404_WhateverTheContentType(string path, string contentType)
+    {
+        using var host = new ApiHost(null);
+
+        var response = await host.PostJsonAsync(path, "{}", contentType);
+
+        await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.NotFound, "no-such-service");
+    }
+
+    [Theory]
+    [InlineData("/cds-services", "GET, OPTIONS")]
+    [InlineData(ApiHost.ServicePath, "POST, OPTIONS")]
+    [InlineData(ApiHost.ServicePath + "/feedback", "POST, OPTIONS")]
+    public async Task PlainOptions_WithoutOrigin_Is204WithAllow(string path, string allow)
+    {
+        using var host = new ApiHost(null);
+
+        var response = await host.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Options, new Uri(path, UriKind.Relative)));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+    }
+
     [Fact]
     public async Task Call_JsonWithCharset_IsAccepted()
     {

@@ -34,12 +34,12 @@ public sealed class ReportTests
         using var feedback = await host.PostJsonAsync(FeedbackPath, new JsonObject
         {
             ["feedback"] = new JsonArray(
-                new JsonObject { ["card"] = crs["uuid"]!.GetValue<string>(), ["outcome"] = "accepted", ["outcomeTimestamp"] = "2025-06-15T12:05:00Z" },
+                new JsonObject { ["card"] = crs["uuid"]!.GetValue<string>(), ["outcome"] = "accepted", ["outcomeTimestamp"] = "2025-06-15T11:55:00Z" },
                 new JsonObject
                 {
                     ["card"] = infection["uuid"]!.GetValue<string>(),
                     ["outcome"] = "overridden",
-                    ["outcomeTimestamp"] = "2025-06-15T12:06:00Z",
+                    ["outcomeTimestamp"] = "2025-06-15T11:56:00Z",
                     ["overrideReason"] = new JsonObject { ["reason"] = new JsonObject { ["code"] = reason["code"]!.GetValue<string>() }, ["userComment"] = "seen by ID team" },
                 }),
         }.ToJsonString());

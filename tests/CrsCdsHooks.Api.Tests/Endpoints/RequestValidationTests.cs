@@ -31,6 +31,69 @@ public sealed class RequestValidationTests(SharedApiHost host) : IClassFixture<S
         await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.BadRequest, "not valid JSON");
     }
 
+    [Theory]
+    [InlineData("{\"hook\":", "line 1, byte 9")]
+    [InlineData("{\"hook\":\"patient-view\"", "line 1, byte 23")]
+    [InlineData("{\"hook\":\"patient-vi", "line 1, byte 20")]
+    [InlineData("{\n  \"hook\": \"patient-view\",\n  \"context\": {", "line 3, byte 15")]
+    [InlineData("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"p1\"", null)]
+    [InlineData("[{\"a\":[1,2", null)]
+    [InlineData("{\"a\":tru", null)]
+    public async Task Call_TruncatedJson_Is400SayingItEndsTooSoon_NotNamingTheDepthLimit(string body, string? where)
+    {
+        var response = await host.PostJsonAsync(ApiHost.ServicePath, body);
+
+        var text = await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.BadRequest, "the JSON ends before it is complete (line ");
+        if (where is not null) Assert.Contains($"({where})", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("MaxJsonDepth", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("nesting", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Feedback_TruncatedJson_Is400SayingItEndsTooSoon()
+    {
+        var response = await host.PostJsonAsync(ApiHost.ServicePath + "/feedback", "{\"feedback\":[{\"card\":");
+
+        var text = await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.BadRequest, "the JSON ends before it is complete");
+        Assert.DoesNotContain("MaxJsonDepth", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(65, true)]
+    [InlineData(100, true)]
+    [InlineData(100, false)]   // too deep and cut off: the depth is what to fix first
+    public async Task Call_JsonNestedPastTheLimit_Is400NamingTheDepthLimit(int depth, bool closed)
+    {
+        var body = new string('[', depth) + (closed ? new string(']', depth) : "");
+
+        var response = await host.PostJsonAsync(ApiHost.ServicePath, body);
+
+        var text = await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.BadRequest, "nesting deeper than 64 levels (CdsHooks:Limits:MaxJsonDepth)");
+        Assert.DoesNotContain("ends before", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Call_JsonNestedExactlyToTheLimit_IsNotRefusedForDepth()
+    {
+        var response = await host.PostJsonAsync(ApiHost.ServicePath, new string('[', 64) + new string(']', 64));
+
+        var text = await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.BadRequest, "must be a JSON object");
+        Assert.DoesNotContain("MaxJsonDepth", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"hook\": x}")]
+    [InlineData("{\"hook\":\"patient-view\"}}")]
+    [InlineData("{} {}")]
+    public async Task Call_MalformedButComplete_Is400SayingMalformed_NeitherCutOffNorTooDeep(string body)
+    {
+        var response = await host.PostJsonAsync(ApiHost.ServicePath, body);
+
+        var text = await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.BadRequest, "malformed JSON");
+        Assert.DoesNotContain("MaxJsonDepth", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ends before", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Call_EmptyBody_Is400()
     {

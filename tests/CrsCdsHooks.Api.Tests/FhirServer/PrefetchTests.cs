@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 
 using CrsCdsHooks.Api.Tests.Endpoints;
 using CrsCdsHooks.Api.Tests.Infrastructure;
@@ -476,6 +477,62 @@ public sealed class PrefetchTests : IDisposable
 
         Assert.Contains("Observation/theirs", host.Evaluator.Input.ResourceIds());
         Assert.Equal(PatientId, host.Evaluator.Input.PatientId);
+    }
+
+    [Fact]
+    public async Task CriticalKeyHoldingOnlyTheWrongResourceType_Is412SayingWhatItHolds()
+    {
+        using var host = Host();
+        var request = PatientView();
+        request.Prefetch()["medicationAdministrations"] = Bundle(Temperature("misfiled-1"), Temperature("misfiled-2"));
+
+        var response = await host.CallAsync(request);
+
+        var text = await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.PreconditionFailed, "'medicationAdministrations'");
+        Assert.Contains("2 Observation but no MedicationAdministration", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PatientKeyHoldingAnotherPatient_Is412_AndNamesNoIdentifier()
+    {
+        using var host = Host();
+        var request = PatientView();
+        request.Prefetch()["patient"] = Patient("someone-else");
+
+        var response = await host.CallAsync(request);
+
+        var text = await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.PreconditionFailed, "a Patient other than context.patientId");
+        Assert.DoesNotContain("someone-else", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OptionalKeyHoldingOnlyTheWrongResourceType_IsUsedAndReportedAsUnavailable()
+    {
+        using var host = Host();
+        var request = PatientView();
+        request.Prefetch()["conditions"] = Bundle(Temperature("misfiled"));
+
+        var response = await host.CallAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Observation/misfiled", host.Evaluator.Input.ResourceIds());
+        var issue = Assert.Single(host.Evaluator.Input.SourceIssues);
+        Assert.Equal(("prefetch/conditions", DataIssueReasons.Unavailable), (issue.Resource, issue.Reason));
+        Assert.Contains("no Condition", issue.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MedicationAdministrationsWithTheirIncludedMedications_AreNotWrongContent()
+    {
+        using var host = Host();
+        var request = PatientView();
+        var medication = new JsonObject { ["resourceType"] = "Medication", ["id"] = "m-1", ["code"] = new JsonObject { ["text"] = "axicabtagene ciloleucel" } };
+        request.Prefetch()["medicationAdministrations"] = Bundle(CarTInfusion("inf-1"), medication);
+
+        var response = await host.CallAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(host.Evaluator.Input.SourceIssues);
     }
 
     [Fact]

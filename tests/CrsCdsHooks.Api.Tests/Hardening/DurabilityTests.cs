@@ -26,7 +26,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IDisposable
 {
     private const int Posters = 4;
     private const string Outcome = "accepted";
-    private const string Timestamp = "2025-06-15T12:05:00Z";
+    private const string Timestamp = "2025-06-15T11:55:00Z";
 
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"crscdshooks-kill-{Guid.NewGuid():N}.db");
 

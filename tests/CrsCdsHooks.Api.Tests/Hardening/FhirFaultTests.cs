@@ -21,7 +21,8 @@ namespace CrsCdsHooks.Api.Tests.Hardening;
 
 /// <summary>
 /// A FHIR server that misbehaves in every way we know (WireMock): slow, 5xx, 429 with Retry-After, 401, malformed
-/// JSON, HTML, an OperationOutcome, an oversized page, a 100,000-entry page, a paging loop, a next link or a
+/// JSON, HTML, a Bundle under a non-JSON content type, FHIR XML, an OperationOutcome, an oversized page (declared or
+/// chunked), a body cut off mid-way or with a malformed chunk, a 100,000-entry page, a paging loop, a next link or a
 /// redirect to another host, a closed port. For each, a critical key (vital signs) and a non-critical one
 /// (laboratory) are left for the service to query with the real core: every call ends within the FHIR budget plus
 /// a small margin, with a 412 naming the key and the cause, or a card naming what is missing or truncated; and no
@@ -35,13 +36,21 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
 
     private readonly WireMockServer _fhir = Start();
     private readonly WireMockServer _elsewhere = Start();
-    private readonly TrickleServer _trickle = new();
+    private readonly RawServer _trickle = new(RawServer.TrickleAsync);
+    private readonly RawServer _cutMidBody = new(RawServer.CutMidBodyAsync);
+    private readonly RawServer _brokenChunk = new(RawServer.BrokenChunkAsync);
+    private readonly RawServer _oversizedChunked = new(RawServer.OversizedChunkedAsync);
+    private readonly RawServer _secondPageCut = new(RawServer.SecondPageCutAsync);
 
     public void Dispose()
     {
         _fhir.Stop();
         _elsewhere.Stop();
         _trickle.Dispose();
+        _cutMidBody.Dispose();
+        _brokenChunk.Dispose();
+        _oversizedChunked.Dispose();
+        _secondPageCut.Dispose();
     }
 
     /// <summary>What one fault does to the key the service queries, and what the answer must then say.</summary>
@@ -56,12 +65,18 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
         new("HTTP 429 with Retry-After: 120", (s, p) => s.Given(Any(p)).RespondWith(Status(429).WithHeader("Retry-After", "120")), "HTTP 429"),
         new("HTTP 401", (s, p) => s.Given(Any(p)).RespondWith(Status(401).WithHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")), "HTTP 401"),
         new("malformed JSON", (s, p) => s.Given(Any(p)).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/fhir+json").WithBody("{\"resourceType\":\"Bundle\",\"entry\":[{")), "not valid JSON"),
-        new("an HTML login page", (s, p) => s.Given(Any(p)).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/html").WithBody("<html><body>Please log in</body></html>")), "not valid JSON"),
+        new("a valid Bundle served as text/html", (s, p) => s.Given(Any(p)).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/html").WithBody(Bundle(Reading("h1")).ToJsonString())), "not FHIR JSON"),
+        new("a FHIR XML answer", (s, p) => s.Given(Any(p)).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/fhir+xml").WithBody("<Bundle xmlns=\"http://hl7.org/fhir\"/>")), "not FHIR JSON"),
+        new("an HTML login page", (s, p) => s.Given(Any(p)).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/html").WithBody("<html><body>Please log in</body></html>")), "not FHIR JSON"),
         new("an OperationOutcome with HTTP 200", (s, p) => s.Given(Any(p)).RespondWith(Ok(OperationOutcome())), "OperationOutcome"),
         new("a page over the body limit (11 MB)", (s, p) => s.Given(Any(p)).RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/fhir+json").WithBody(OversizedBundle())), "larger than"),
         new("a redirect to another host", (s, p) => s.Given(Any(p)).RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", Origin(_elsewhere) + "/fhir/Observation")), "HTTP 302"),
         new("a closed port", (_, _) => { }, "connection failed"),
         new("headers at once, then a body that trickles in", (_, _) => { }, "no answer within the FHIR time budget"),
+        new("the connection cut mid-body", (_, _) => { }, "broke off"),
+        new("a malformed chunked body", (_, _) => { }, "broke off"),
+        new("a page over the body limit, chunked (no Content-Length)", (_, _) => { }, "larger than"),
+        new("a second page that breaks off mid-body", (_, _) => { }, "data truncated", Truncates: true),
         new("a paging loop", (s, p) =>
         {
             s.Given(Request.Create().WithPath($"/{p}/fhir/Observation").UsingGet()).RespondWith(Ok(BundleWithNext($"{Origin(s)}/{p}/fhir/page/2", Reading("p1"))));
@@ -100,6 +115,10 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
             {
                 "a closed port" => $"http://127.0.0.1:{closedPort}/fhir",
                 "headers at once, then a body that trickles in" => $"http://127.0.0.1:{_trickle.Port}/fhir",
+                "the connection cut mid-body" => $"http://127.0.0.1:{_cutMidBody.Port}/fhir",
+                "a malformed chunked body" => $"http://127.0.0.1:{_brokenChunk.Port}/fhir",
+                "a page over the body limit, chunked (no Content-Length)" => $"http://127.0.0.1:{_oversizedChunked.Port}/fhir",
+                "a second page that breaks off mid-body" => $"http://127.0.0.1:{_secondPageCut.Port}/fhir",
                 _ => $"{Origin(_fhir)}/{prefix}/fhir",
             };
             foreach (var (key, critical) in new[] { ("vitalSigns", true), ("laboratory", false) })
@@ -185,16 +204,18 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>
-    /// A FHIR server that sends its status and headers at once and then one byte of body every 100 ms: the per-attempt
-    /// timeout ends with the headers, so only the budget can stop the read.
+    /// A FHIR server on a bare socket, for faults an HTTP server library will not produce: it reads the request (a GET
+    /// fits one read) and answers with <c>respond</c>, then closes the connection.
     /// </summary>
-    private sealed class TrickleServer : IDisposable
+    private sealed class RawServer : IDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly CancellationTokenSource _stop = new();
+        private readonly Func<NetworkStream, string, CancellationToken, Task> _respond;
 
-        public TrickleServer()
+        public RawServer(Func<NetworkStream, string, CancellationToken, Task> respond)
         {
+            _respond = respond;
             _listener.Start();
             _ = Task.Run(AcceptAsync);
         }
@@ -206,6 +227,63 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
             _stop.Cancel();
             _listener.Stop();
             _stop.Dispose();
+        }
+
+        /// <summary>Status and headers at once, then one byte of body every 100 ms: only the budget can stop the read.</summary>
+        public static async Task TrickleAsync(NetworkStream stream, string request, CancellationToken stop)
+        {
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: 100000\r\n\r\n{"u8.ToArray(), stop);
+            for (var i = 0; i < 600; i++)
+            {
+                await Task.Delay(100, stop);
+                await stream.WriteAsync(" "u8.ToArray(), stop);
+            }
+        }
+
+        /// <summary>Declares 5,000 bytes, sends a few, and closes: the body ends prematurely.</summary>
+        public static async Task CutMidBodyAsync(NetworkStream stream, string request, CancellationToken stop) =>
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: 5000\r\n\r\n{\"resourceType\":\"Bundle\",\"entry\":["u8.ToArray(), stop);
+
+        /// <summary>
+        /// A good first page whose next link (on this server, under the base) leads to a page that breaks off mid-body:
+        /// the key is truncated, never lost (CRS-SPEC §9.37).
+        /// </summary>
+        public static async Task SecondPageCutAsync(NetworkStream stream, string request, CancellationToken stop)
+        {
+            if (request.Contains("/fhir/page2", StringComparison.Ordinal))
+            {
+                await CutMidBodyAsync(stream, request, stop);
+                return;
+            }
+            var host = request.Split("\r\n").FirstOrDefault(l => l.StartsWith("Host:", StringComparison.OrdinalIgnoreCase))?[5..].Trim();
+            var page = BundleWithNext($"http://{host}/fhir/page2", Reading("first-page")).ToJsonString();
+            var bytes = Encoding.UTF8.GetBytes(page);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n"), stop);
+            await stream.WriteAsync(bytes, stop);
+        }
+
+        /// <summary>A chunked body whose second chunk header is not hexadecimal.</summary>
+        public static async Task BrokenChunkAsync(NetworkStream stream, string request, CancellationToken stop) =>
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"res\r\nzz\r\nourceType\r\n"u8.ToArray(), stop);
+
+        /// <summary>11 MB of one Bundle in 64 KB chunks, with no Content-Length to refuse it by.</summary>
+        public static async Task OversizedChunkedAsync(NetworkStream stream, string request, CancellationToken stop)
+        {
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray(), stop);
+            var chunk = new byte[64 * 1024];
+            Array.Fill(chunk, (byte)'x');
+            var header = Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n");
+            var opening = "{\"resourceType\":\"Bundle\",\"id\":\""u8.ToArray();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"{opening.Length:x}\r\n"), stop);
+            await stream.WriteAsync(opening, stop);
+            await stream.WriteAsync("\r\n"u8.ToArray(), stop);
+            for (var sent = 0; sent < 11 * 1024 * 1024; sent += chunk.Length)
+            {
+                await stream.WriteAsync(header, stop);
+                await stream.WriteAsync(chunk, stop);
+                await stream.WriteAsync("\r\n"u8.ToArray(), stop);
+            }
+            await stream.WriteAsync("2\r\n\"}\r\n0\r\n\r\n"u8.ToArray(), stop);
         }
 
         private async Task AcceptAsync()
@@ -221,11 +299,11 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
                 {
                     return;
                 }
-                _ = Task.Run(() => TrickleAsync(client));
+                _ = Task.Run(() => ServeAsync(client));
             }
         }
 
-        private async Task TrickleAsync(TcpClient client)
+        private async Task ServeAsync(TcpClient client)
         {
             using (client)
             {
@@ -233,13 +311,8 @@ public sealed class FhirFaultTests(ITestOutputHelper output) : IDisposable
                 {
                     var stream = client.GetStream();
                     var buffer = new byte[8192];
-                    _ = await stream.ReadAsync(buffer, _stop.Token); // the request (a GET fits one read; its content does not matter)
-                    await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: 100000\r\n\r\n{"u8.ToArray(), _stop.Token);
-                    for (var i = 0; i < 600; i++)
-                    {
-                        await Task.Delay(100, _stop.Token);
-                        await stream.WriteAsync(" "u8.ToArray(), _stop.Token);
-                    }
+                    var read = await stream.ReadAsync(buffer, _stop.Token); // the request (a GET fits one read)
+                    await _respond(stream, Encoding.ASCII.GetString(buffer, 0, read), _stop.Token);
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
                 {

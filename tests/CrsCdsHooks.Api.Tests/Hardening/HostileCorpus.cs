@@ -504,7 +504,7 @@ public static class HostileCorpus
             {
                 ["card"] = "5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a03",
                 ["outcome"] = "overridden",
-                ["outcomeTimestamp"] = "2025-06-15T12:06:00Z",
+                ["outcomeTimestamp"] = "2025-06-15T11:56:00Z",
                 ["overrideReason"] = new JsonObject
                 {
                     ["reason"] = new JsonObject { ["code"] = "not-crs", ["system"] = "https://example.org/override", ["display"] = "Not CRS" },
@@ -517,7 +517,7 @@ public static class HostileCorpus
     {
         ["card"] = card,
         ["outcome"] = "accepted",
-        ["outcomeTimestamp"] = "2025-06-15T12:05:00Z",
+        ["outcomeTimestamp"] = "2025-06-15T11:55:00Z",
         ["acceptedSuggestions"] = new JsonArray(new JsonObject { ["id"] = "8a1f5c2e-2f1d-4c0e-9b7a-1d2c3e4f5a6b" }),
     };
 

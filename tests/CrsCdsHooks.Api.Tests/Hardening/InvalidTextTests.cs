@@ -44,7 +44,7 @@ public sealed class InvalidTextTests : IDisposable
     public async Task FeedbackWithBytesThatAreNotUtf8_Is400AndNothingIsStored()
     {
         using var host = new ApiHost(null);
-        var body = Encoding.UTF8.GetBytes("{\"feedback\":[{\"card\":\"").Concat(new byte[] { 0xFF }).Concat(Encoding.UTF8.GetBytes("\",\"outcome\":\"accepted\",\"outcomeTimestamp\":\"2025-06-15T12:05:00Z\"}]}")).ToArray();
+        var body = Encoding.UTF8.GetBytes("{\"feedback\":[{\"card\":\"").Concat(new byte[] { 0xFF }).Concat(Encoding.UTF8.GetBytes("\",\"outcome\":\"accepted\",\"outcomeTimestamp\":\"2025-06-15T11:55:00Z\"}]}")).ToArray();
 
         var response = await PostBytesAsync(host, ApiHost.ServicePath + "/feedback", body);
 
@@ -144,7 +144,7 @@ public sealed class InvalidTextTests : IDisposable
     public async Task FeedbackWithAnUnpairedSurrogateEscape_Is400AndNothingIsStored(string field)
     {
         using var host = new ApiHost(null);
-        var item = new Dictionary<string, string> { ["card"] = "5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a02", ["outcome"] = "accepted", ["outcomeTimestamp"] = "2025-06-15T12:05:00Z" };
+        var item = new Dictionary<string, string> { ["card"] = "5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a02", ["outcome"] = "accepted", ["outcomeTimestamp"] = "2025-06-15T11:55:00Z" };
         item[field] = "@@";
         var body = "{\"feedback\":[" + System.Text.Json.JsonSerializer.Serialize(item).Replace("\"@@\"", "\"\\uDC00\"", StringComparison.Ordinal) + "]}";
 

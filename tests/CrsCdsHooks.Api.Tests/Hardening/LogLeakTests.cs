@@ -95,7 +95,7 @@ public sealed class LogLeakTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await PostAsync(client, ApiHost.ServicePath, HostileCorpus.BundleRequest(30_000, minimal: true))).StatusCode);
             Assert.Equal(HttpStatusCode.PreconditionFailed, (await PostAsync(client, ApiHost.ServicePath, PatientView().WithoutPrefetch("vitalSigns").ToJsonString())).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, ApiHost.ServicePath + "/feedback",
-                $"{{\"feedback\":[{{\"card\":\"5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a02\",\"outcome\":\"overridden\",\"outcomeTimestamp\":\"2025-06-15T12:05:00Z\",\"overrideReason\":{{\"reason\":{{\"code\":\"not-crs\"}},\"userComment\":\"{Comment}\"}}}}]}}")).StatusCode);
+                $"{{\"feedback\":[{{\"card\":\"5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a02\",\"outcome\":\"overridden\",\"outcomeTimestamp\":\"2025-06-15T11:55:00Z\",\"overrideReason\":{{\"reason\":{{\"code\":\"not-crs\"}},\"userComment\":\"{Comment}\"}}}}]}}")).StatusCode);
             calls += 7;
             Assert.Contains(host.Logs.Entries, e => e.Text.Contains(HookInstance, StringComparison.Ordinal)); // the lines are those of these calls
             AssertNoLeak(host.Logs, "Development battery", calls);

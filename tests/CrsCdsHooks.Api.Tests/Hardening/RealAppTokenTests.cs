@@ -203,7 +203,7 @@ public sealed class RealAppTokenTests(ITestOutputHelper output) : IDisposable
     private static async Task<HttpResponseMessage> CallAsync(HttpClient client, string path, string? token)
     {
         var body = path.EndsWith("/feedback", StringComparison.Ordinal)
-            ? "{\"feedback\":[{\"card\":\"5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a02\",\"outcome\":\"accepted\",\"outcomeTimestamp\":\"2025-06-15T12:05:00Z\"}]}"
+            ? "{\"feedback\":[{\"card\":\"5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a02\",\"outcome\":\"accepted\",\"outcomeTimestamp\":\"2025-06-15T11:55:00Z\"}]}"
             : HookRequests.PatientView().ToJsonString();
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(body) };
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

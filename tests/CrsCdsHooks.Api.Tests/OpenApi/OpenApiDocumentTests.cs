@@ -51,6 +51,22 @@ public sealed class OpenApiDocumentTests(SharedApiHost host) : IClassFixture<Sha
         Assert.NotNull(extension);
     }
 
+    [Theory]
+    [InlineData("/cds-services/{id}", "post", true)]
+    [InlineData("/cds-services/{id}/feedback", "post", true)]
+    [InlineData("/cds-services", "get", false)]
+    [InlineData("/health/live", "get", false)]
+    [InlineData("/health/ready", "get", false)]
+    public async Task BearerRequirementAnd401_AreDeclaredExactlyWhereAJwtIsTaken(string path, string method, bool takesJwt)
+    {
+        var document = JsonNode.Parse(await host.CreateClient().GetStringAsync(new Uri(DocumentPath, UriKind.Relative)))!;
+
+        var operation = document["paths"]![path]![method]!;
+        Assert.Equal(takesJwt, operation["security"] is JsonArray { Count: > 0 });
+        Assert.Equal(takesJwt, operation["responses"]!["401"] is not null);
+        Assert.Null(document["security"]);
+    }
+
     [Fact]
     public async Task RequestExamples_AreTheSamplesShiftedToNow()
     {

@@ -93,7 +93,7 @@ public sealed class PostgresFeedbackStoreTests : FeedbackStoreContract, IAsyncLi
         var anaphylaxisCard = cards[1]!["uuid"]!.GetValue<string>();
 
         using var feedback = await host.PostJsonAsync(ApiHost.ServicePath + "/feedback",
-            $$"""{"feedback":[{"card":"{{anaphylaxisCard}}","outcome":"accepted","outcomeTimestamp":"2025-06-15T12:05:00Z"}]}""");
+            $$"""{"feedback":[{"card":"{{anaphylaxisCard}}","outcome":"accepted","outcomeTimestamp":"2025-06-15T11:55:00Z"}]}""");
         Assert.Equal(HttpStatusCode.OK, feedback.StatusCode);
         // Another connection sees it at once: it was committed before the answer.
         Assert.Equal(1L, await QueryAsync($"SELECT COUNT(*) FROM feedback WHERE card_uuid = '{anaphylaxisCard}'"));
