@@ -67,15 +67,20 @@ public static class AnaphylaxisCardBuilder
         string? epinephrineLine = null;
         if (likely)
         {
+            // A dose already given for this reaction changes what the card asks for: a repeat if signs persist, not a first dose.
+            var given = EpinephrineGiven(timeline, signTimes, asOf);
+            var lead = given.Count == 0
+                ? "Epinephrine IM now"
+                : $"Epinephrine already given: {string.Join("; ", given.Select(EpinephrineDoseReview.Describe))}. If signs persist or recur, repeat IM";
             if (weight is not null)
             {
                 var (dose, arithmetic) = EpinephrineDose(weight.Kilograms);
-                epinephrineLine = $"Epinephrine IM now: {arithmetic} (weight {ScreenFormat.Number(weight.Kilograms)} kg, {ScreenFormat.Time(weight.Time)}, {weight.Source}); repeat every 5–15 min if needed (WAO 2020).";
-                suggestions.Add(Epinephrine(patientId, asOf, dose, arithmetic, ids));
+                epinephrineLine = $"{lead}: {arithmetic} (weight {ScreenFormat.Number(weight.Kilograms)} kg, {ScreenFormat.Time(weight.Time)}, {weight.Source}); repeat every 5–15 min if needed (WAO 2020).";
+                suggestions.Add(Epinephrine(patientId, asOf, dose, arithmetic, repeat: given.Count > 0, ids));
             }
             else
             {
-                epinephrineLine = "Epinephrine IM now: 0.01 mg/kg (1 mg/mL), at most 0.5 mg, into the mid-anterolateral thigh; repeat every 5–15 min if needed (WAO 2020). No dose was computed and no order is suggested: no body weight in the last 30 days — record a weight.";
+                epinephrineLine = $"{lead}: 0.01 mg/kg (1 mg/mL), at most 0.5 mg, into the mid-anterolateral thigh; repeat every 5–15 min if needed (WAO 2020). No dose was computed and no order is suggested: no body weight in the last 30 days — record a weight.";
             }
         }
 
@@ -115,16 +120,29 @@ public static class AnaphylaxisCardBuilder
         return (dose, text);
     }
 
-    private static CdsSuggestion Epinephrine(string patientId, DateTimeOffset asOf, decimal doseMg, string arithmetic, ICardIdSource ids)
+    /// <summary>
+    /// Epinephrine injected (IM/SC) or given as a single dose from an hour before the first sign to asOf: treatment of
+    /// this reaction already charted. [operational] The hour before covers a dose charted ahead of the sign's note.
+    /// </summary>
+    private static List<DrugAdministration> EpinephrineGiven(ClinicalTimeline timeline, List<DateTimeOffset> signTimes, DateTimeOffset asOf)
+    {
+        if (signTimes.Count == 0) return [];
+        var from = signTimes.Min() - TimeSpan.FromHours(1);
+        return [.. timeline.Drugs
+            .Where(d => EpinephrineDoseReview.NeedsReview(d) && d.When.Start >= from && d.When.Start <= asOf + ScreenFormat.ClockSkew)
+            .OrderBy(d => d.When.Start)];
+    }
+
+    private static CdsSuggestion Epinephrine(string patientId, DateTimeOffset asOf, decimal doseMg, string arithmetic, bool repeat, ICardIdSource ids)
     {
         var dose = ScreenFormat.Number(doseMg);
         var dosage =
-            $"Epinephrine 1 mg/mL (1:1000) {dose} mg = {dose} mL IM into the mid-anterolateral thigh, now ({arithmetic}). " +
+            $"Epinephrine 1 mg/mL (1:1000) {dose} mg = {dose} mL IM into the mid-anterolateral thigh, {(repeat ? "as a repeat dose if signs persist or recur (a dose is already charted)" : "now")} ({arithmetic}). " +
             "May repeat every 5–15 minutes if symptoms persist or recur.";
         var request = DraftOrders.Medication(patientId, asOf, OrderCodes.EpinephrineRxNorm, "epinephrine", doseMg,
             OrderCodes.IntramuscularRouteSnomed, "Intramuscular route", dosage, null, RequestPriority.Stat,
             new CodeableConcept { Text = "Anaphylaxis likely (NIAID/FAAN 2006, WAO 2020 criteria)" }, null);
-        return DraftOrders.Create($"Epinephrine {dose} mg IM now (0.01 mg/kg, max 0.5 mg)",
+        return DraftOrders.Create(repeat ? $"Epinephrine {dose} mg IM, repeat dose if signs persist (0.01 mg/kg, max 0.5 mg)" : $"Epinephrine {dose} mg IM now (0.01 mg/kg, max 0.5 mg)",
             $"Create a draft MedicationRequest: epinephrine {dose} mg IM, stat", request, ids);
     }
 

@@ -28,7 +28,7 @@ internal static class EpinephrineDoseReview
         $"{Describe(administration)} counted as a vasopressor, and so as hypotension, an anaphylaxis sign (CRS-SPEC §9.22); {Why(administration)}: review.";
 
     /// <summary>"Epinephrine 0.3 mg IM at 2025-06-15 09:35 UTC (MedicationAdministration/ma1)".</summary>
-    private static string Describe(DrugAdministration a)
+    internal static string Describe(DrugAdministration a)
     {
         var dose = a.Dose is { } d ? $" {d}" : string.Empty;
         var route = a.InjectionRoute is { } r ? $" {r}" : " (a single dose)";

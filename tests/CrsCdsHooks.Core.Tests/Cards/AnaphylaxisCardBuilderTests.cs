@@ -57,6 +57,30 @@ public sealed class AnaphylaxisCardBuilderTests
         Assert.Equal("https://doi.org/10.1016/j.jaci.2005.12.1303", card.Source.Url);
     }
 
+    [Fact]
+    public void Build_Likely_EpinephrineAlreadyGiven_SaysSoAndOffersARepeatDose()
+    {
+        // A single 0.5 mg dose 1 h ago, after the urticaria (2 h ago) and the stridor (1.5 h ago).
+        var card = Build(Likely().Weight(72.4m, DaysAgo(2)).Drug("epinephrine", HoursAgo(1), Timeline.Drug.Epinephrine, rxNorm: ["3992"]));
+
+        Assert.NotNull(card);
+        CardRules.AssertValid(card);
+        Assert.Contains("Epinephrine already given: Epinephrine (a single dose) at", card.Detail, StringComparison.Ordinal);
+        Assert.Contains("If signs persist or recur, repeat IM: 0.01 mg/kg × 72.4 kg", card.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Epinephrine IM now", card.Detail, StringComparison.Ordinal);
+        var epinephrine = Assert.Single(card.Suggestions!, s => s.Label.StartsWith("Epinephrine", StringComparison.Ordinal));
+        Assert.StartsWith("Epinephrine 0.5 mg IM, repeat dose if signs persist", epinephrine.Label, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_Likely_EpinephrineLongBeforeTheSigns_IsNotThisReactionsTreatment()
+    {
+        var card = Build(Likely().Weight(72.4m, DaysAgo(2)).Drug("epinephrine", HoursAgo(10), Timeline.Drug.Epinephrine, rxNorm: ["3992"]));
+
+        Assert.NotNull(card);
+        Assert.Contains("Epinephrine IM now", card.Detail, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("72.4", "0.5")]
     [InlineData("50", "0.5")]
