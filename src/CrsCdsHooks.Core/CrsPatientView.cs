@@ -29,7 +29,8 @@ public sealed record PatientViewInput(
 /// <param name="Infection">The infection/sepsis screen.</param>
 /// <param name="Anaphylaxis">The anaphylaxis/infusion-reaction screen.</param>
 /// <param name="Tocilizumab">Tocilizumab history and dose.</param>
-/// <param name="Response">The cards (empty when the patient is not eligible).</param>
+/// <param name="Response">The cards: empty when the patient is not eligible; the one unreadable-infusion card when
+/// eligibility is undetermined (<see cref="UnreadableInfusionCardBuilder"/>).</param>
 public sealed record CrsEvaluation(
     ClinicalTimeline Timeline,
     CrsAssessment Assessment,
@@ -60,7 +61,9 @@ public sealed class CrsPatientView
     /// <remarks>
     /// Cards, in order: CRS (always, for an eligible patient), infection (likely/possible), anaphylaxis
     /// (likely/possible) — CRS-SPEC §7. Ineligible (no CAR-T infusion, or outside the eligibility window) →
-    /// <c>{"cards": []}</c>. Issues the host found (failed or truncated keys, unreadable entries) are listed with
+    /// <c>{"cards": []}</c>, except when a CAR-T infusion record could not be used in a way that leaves open whether it
+    /// was given ([operational], <see cref="UnreadableInfusionCardBuilder"/>): then one card says that eligibility and the
+    /// CRS grade are undetermined and which record to check. Issues the host found (failed or truncated keys, unreadable entries) are listed with
     /// the reader's in <c>dataIssues</c> and in the card.
     /// </remarks>
     public CrsEvaluation Evaluate(PatientViewInput input, ICardIdSource ids)
@@ -72,7 +75,13 @@ public sealed class CrsPatientView
         var timeline = input.SourceIssues.Count == 0 ? read : read with { Issues = [.. input.SourceIssues, .. read.Issues] };
         var assessment = CrsGrader.Grade(timeline, input.AsOf, _options, input.PrimarySystem ?? _options.PrimarySystem);
         if (!assessment.Eligible)
-            return new CrsEvaluation(timeline, assessment, DifferentialFinding.None, DifferentialFinding.None, NoTocilizumab, CdsServiceResponse.Empty);
+        {
+            var unusable = UnreadableInfusionCardBuilder.FindUnusableInfusions(timeline.Issues, input.AsOf, _options.EligibilityDays);
+            var response = unusable.Count == 0
+                ? CdsServiceResponse.Empty
+                : new CdsServiceResponse([UnreadableInfusionCardBuilder.Build(unusable, timeline, assessment, _options.EligibilityDays, ids)]);
+            return new CrsEvaluation(timeline, assessment, DifferentialFinding.None, DifferentialFinding.None, NoTocilizumab, response);
+        }
 
         var infection = SepsisScreen.Screen(timeline, assessment);
         var anaphylaxis = AnaphylaxisScreen.Screen(timeline, assessment, _options);

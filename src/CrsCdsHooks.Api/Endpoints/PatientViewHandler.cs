@@ -137,15 +137,19 @@ internal sealed class PatientViewHandler(
         }
     }
 
-    /// <summary>"crs astct2019 2/3; infection possible; anaphylaxis none-found" — grades only, no PHI.</summary>
+    /// <summary>
+    /// "crs astct2019 2/3; infection possible; anaphylaxis none-found" — grades only, no PHI. A response with cards but
+    /// no grade is the unreadable-infusion card (the patient looked ineligible because a CAR-T record could not be used):
+    /// "crs astct2019 not graded (car-t-record-unusable); infection not screened; anaphylaxis not screened", so that the
+    /// feedback report keeps its cards apart from graded ones and never counts them as "none-found".
+    /// </summary>
     internal static string AuditSummary(CrsEvaluation evaluation)
     {
         var assessment = evaluation.Assessment;
-        var grade = assessment.PrimaryGrade;
-        var crs = grade is null
-            ? $"crs {CdsServiceRequestReader.WireName(assessment.PrimarySystem)} not graded"
-            : $"crs {CdsServiceRequestReader.WireName(assessment.PrimarySystem)} {grade.Grade}/{grade.UpperBound}";
-        return $"{crs}; infection {Level(evaluation.Infection.Level)}; anaphylaxis {Level(evaluation.Anaphylaxis.Level)}";
+        var system = CdsServiceRequestReader.WireName(assessment.PrimarySystem);
+        if (assessment.PrimaryGrade is not { } grade)
+            return $"crs {system} not graded ({AssessmentExtension.CarTRecordUnusableReason}); infection not screened; anaphylaxis not screened";
+        return $"crs {system} {grade.Grade}/{grade.UpperBound}; infection {Level(evaluation.Infection.Level)}; anaphylaxis {Level(evaluation.Anaphylaxis.Level)}";
     }
 
     private static string Level(FindingLevel level) => level switch

@@ -9,7 +9,9 @@ namespace CrsCdsHooks.Api.Evaluation;
 /// <remarks>
 /// The <c>crsCdsHooks.assessment</c> extension cannot tell the cards apart: every card of a response carries the
 /// same object. The source is what each builder sets differently, and it names a paper, not a wording: the ASTCT 2019,
-/// Lee 2014 or CTCAE v5.0 grading for the CRS card (by the primary system), ASCO/IDSA febrile neutropenia (Taplitz
+/// Lee 2014 or CTCAE v5.0 grading for the CRS card (by the primary system) — and for the card the core answers instead of
+/// it when a CAR-T infusion record could not be used (eligibility and grade undetermined: it stands in for the CRS card,
+/// so it is a <c>crs</c> card too; its audit summary says "not graded"), ASCO/IDSA febrile neutropenia (Taplitz
 /// 2018) or Sepsis-3 (Singer 2016) for the infection card, NIAID/FAAN (Sampson 2006) for the anaphylaxis card. A card
 /// with any other source is <c>unknown</c>; <c>Evaluation/CardKindsTests</c> runs every sample through the real core
 /// and fails if a card of it is unknown, so a new source in the core cannot go unnoticed.

@@ -10,21 +10,40 @@ namespace CrsCdsHooks.Core.Cards;
 // the §7 shape: differential.*.reasons and dataIssues are always present, [] when empty, so a consumer can read them
 // without a presence check. The JSON rule "omit empty optionals" (CDS-HOOKS.md) is about the card's own members; this
 // object is the value of one extension key and follows §7 instead.
+//
+// One card carries a reduced object: the unreadable-infusion card (UnreadableInfusionCardBuilder), answered when the patient
+// looks ineligible but a CAR-T infusion record could not be used. Nothing was graded or screened, so "crs", "differential"
+// and "tocilizumab" are omitted rather than filled with values that would read as findings ("present": false, grade 0,
+// "none-found"); "eligibility" says why, and names the records. The members it has keep their §7 shape.
 
 /// <summary>The <c>crsCdsHooks.assessment</c> extension object (CRS-SPEC §7).</summary>
 /// <param name="AsOf">The request time, UTC ISO 8601 ("2025-03-04T12:00:00Z").</param>
-/// <param name="Infusion">The current CAR-T course.</param>
-/// <param name="Crs">CRS presence and grades.</param>
-/// <param name="Differential">The infection and anaphylaxis screens.</param>
-/// <param name="Tocilizumab">Tocilizumab history and suggested dose.</param>
+/// <param name="Infusion">The current CAR-T course; omitted when none is known.</param>
+/// <param name="Crs">CRS presence and grades; omitted only when eligibility is undetermined (<see cref="Eligibility"/>).</param>
+/// <param name="Differential">The infection and anaphylaxis screens; omitted only when eligibility is undetermined.</param>
+/// <param name="Tocilizumab">Tocilizumab history and suggested dose; omitted only when eligibility is undetermined.</param>
 /// <param name="DataIssues">Every resource not used (or used with a reported default), and why; [] when none.</param>
 public sealed record CdsAssessmentExtension(
     string AsOf,
     CdsInfusionSummary? Infusion,
-    CdsCrsSummary Crs,
-    CdsDifferentialSummary Differential,
-    CdsTocilizumabSummary Tocilizumab,
-    IReadOnlyList<CdsDataIssueSummary> DataIssues);
+    CdsCrsSummary? Crs,
+    CdsDifferentialSummary? Differential,
+    CdsTocilizumabSummary? Tocilizumab,
+    IReadOnlyList<CdsDataIssueSummary> DataIssues)
+{
+    /// <summary>
+    /// Present only when eligibility could not be determined (the unreadable-infusion card); omitted for an eligible
+    /// patient, whose eligibility the <see cref="Infusion"/> shows.
+    /// </summary>
+    public CdsEligibilitySummary? Eligibility { get; init; }
+}
+
+/// <summary>Why eligibility (a CAR-T infusion within the eligibility window, CRS-SPEC §1) could not be determined.</summary>
+/// <param name="Status">"undetermined".</param>
+/// <param name="Reason">"car-t-record-unusable": a CAR-T infusion record could not be used.</param>
+/// <param name="Resources">The CAR-T records not used ("MedicationAdministration/a1"; a Bundle location when they have no id);
+/// each is also in <c>dataIssues</c> with its reason.</param>
+public sealed record CdsEligibilitySummary(string Status, string Reason, IReadOnlyList<string> Resources);
 
 /// <summary>The infusion: product, T0 and day after infusion.</summary>
 /// <param name="Product">Generic name ("axicabtagene ciloleucel").</param>
@@ -87,6 +106,12 @@ public static class AssessmentExtension
     /// <summary>The extension key on every card.</summary>
     public const string Key = "crsCdsHooks.assessment";
 
+    /// <summary><c>eligibility.status</c> of the unreadable-infusion card.</summary>
+    public const string UndeterminedStatus = "undetermined";
+
+    /// <summary><c>eligibility.reason</c> of the unreadable-infusion card.</summary>
+    public const string CarTRecordUnusableReason = "car-t-record-unusable";
+
     /// <summary>Builds the extension object of an eligible assessment.</summary>
     /// <param name="assessment">The CRS assessment (must be eligible).</param>
     /// <param name="infection">The infection/sepsis screen.</param>
@@ -107,10 +132,7 @@ public static class AssessmentExtension
         ArgumentNullException.ThrowIfNull(dataIssues);
         if (!assessment.Eligible) throw new ArgumentException("An ineligible assessment has no cards and no extension.", nameof(assessment));
 
-        var issues = dataIssues
-            .Select(i => new CdsDataIssueSummary(i.Resource, i.Reason))
-            .Distinct()
-            .ToList();
+        var issues = Summaries(dataIssues);
 
         return new CdsAssessmentExtension(
             ClinicalText.IsoUtc(assessment.AsOf),
@@ -124,6 +146,29 @@ public static class AssessmentExtension
             new CdsDifferentialSummary(Finding(infection), Finding(anaphylaxis)),
             new CdsTocilizumabSummary(tocilizumab.DosesLast24h, tocilizumab.DosesTotal, tocilizumab.SuggestedDoseMg),
             issues);
+    }
+
+    /// <summary>
+    /// Builds the reduced extension of the unreadable-infusion card: asOf, <c>eligibility</c> undetermined with the CAR-T
+    /// records that could not be used, and every data issue; no infusion, <c>crs</c>, <c>differential</c> or
+    /// <c>tocilizumab</c> (nothing was graded or screened).
+    /// </summary>
+    /// <param name="asOf">The request time.</param>
+    /// <param name="carTRecords">The CAR-T records that could not be used (issues with <see cref="DataIssue.CarTRecord"/>).</param>
+    /// <param name="dataIssues">Every resource not used (the timeline's issues); duplicates are listed once.</param>
+    public static CdsAssessmentExtension BuildUndetermined(DateTimeOffset asOf, IReadOnlyList<DataIssue> carTRecords, IReadOnlyList<DataIssue> dataIssues)
+    {
+        ArgumentNullException.ThrowIfNull(carTRecords);
+        ArgumentNullException.ThrowIfNull(dataIssues);
+        if (carTRecords.Count == 0) throw new ArgumentException("Eligibility is undetermined only because of a CAR-T record.", nameof(carTRecords));
+
+        return new CdsAssessmentExtension(ClinicalText.IsoUtc(asOf), null, null, null, null, Summaries(dataIssues))
+        {
+            Eligibility = new CdsEligibilitySummary(
+                UndeterminedStatus,
+                CarTRecordUnusableReason,
+                carTRecords.Select(i => i.Resource).Distinct(StringComparer.Ordinal).ToList()),
+        };
     }
 
     /// <summary>The card's <c>extension</c> member: <c>{"crsCdsHooks.assessment": {...}}</c>.</summary>
@@ -140,6 +185,9 @@ public static class AssessmentExtension
         FindingLevel.Possible => "possible",
         _ => "none-found",
     };
+
+    private static List<CdsDataIssueSummary> Summaries(IReadOnlyList<DataIssue> dataIssues) =>
+        dataIssues.Select(i => new CdsDataIssueSummary(i.Resource, i.Reason)).Distinct().ToList();
 
     private static CdsGradeBound Bound(CrsAssessment a, GradingSystem system) =>
         a.Current.TryGetValue(system, out var g) ? new CdsGradeBound(g.Grade, g.UpperBound) : throw new ArgumentException($"The assessment has no {system} grade.", nameof(a));

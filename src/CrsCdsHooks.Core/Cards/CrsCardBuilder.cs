@@ -305,7 +305,7 @@ public static class CrsCardBuilder
         md.AppendLine();
     }
 
-    private static void NotUsed(StringBuilder md, IReadOnlyList<DataIssue> issues)
+    internal static void NotUsed(StringBuilder md, IReadOnlyList<DataIssue> issues)
     {
         if (issues.Count == 0) return;
         md.AppendLine("### Data not used");
@@ -319,7 +319,7 @@ public static class CrsCardBuilder
         md.AppendLine();
     }
 
-    private static string ReasonText(string reason) => reason switch
+    internal static string ReasonText(string reason) => reason switch
     {
         DataIssueReasons.StatusNotUsable => "status not usable (e.g. entered-in-error, not-done)",
         DataIssueReasons.NoUsableTime => "no usable time",
@@ -341,7 +341,7 @@ public static class CrsCardBuilder
         _ => "other",
     };
 
-    private static void Sources(StringBuilder md)
+    internal static void Sources(StringBuilder md)
     {
         md.AppendLine("### Sources");
         foreach (var (_, citation, url) in CrsSources.All) md.Append(CultureInfo.InvariantCulture, $"- {citation} {url}").AppendLine();

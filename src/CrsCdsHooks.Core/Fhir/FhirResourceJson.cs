@@ -25,7 +25,8 @@ namespace CrsCdsHooks.Core.Fhir;
 /// the elements they name are removed (Firely's typed getters throw on an element of the wrong type or
 /// cardinality, so the partial resource is made safe to read) and the resource is used without an issue.
 /// An unknown resource type or JSON that is not a resource is never used, nor a resource whose broken
-/// elements cannot be located.</para>
+/// elements cannot be located. A refused MedicationAdministration or Procedure that records a CAR-T infusion says so on
+/// its issue (<see cref="DataIssue.CarTRecord"/>, found in the raw JSON by <see cref="CarTRecordJson"/>).</para>
 /// <para>A Bundle is read entry by entry (an entry's errors cost only that entry; its issue names the
 /// entry): the returned Bundle keeps id, type, total and links, and the entries whose resources were usable.</para>
 /// <para>Speed: the deserializer reads straight from the element's UTF-8 bytes
@@ -117,23 +118,30 @@ public static partial class FhirResourceJson
                 return resource;
             if (resource is null or DynamicResource)
             {
-                issues.Add(new DataIssue(name, DataIssueReasons.NotValidFhir, Truncate(errors.FirstOrDefault()?.Message ?? "not a FHIR R4 resource")));
+                issues.Add(Refused(json, name, errors.FirstOrDefault()?.Message ?? "not a FHIR R4 resource"));
                 return null;
             }
             var errorList = errors.ToList();
             var critical = errorList.FirstOrDefault(e => IsCritical(InstancePath(e)));
             if (critical is null && TryRemoveBroken(resource, errorList.Select(InstancePath))) return resource;
-            issues.Add(new DataIssue(name, DataIssueReasons.NotValidFhir, Truncate((critical ?? errorList[0]).Message)));
+            issues.Add(Refused(json, name, (critical ?? errorList[0]).Message));
             return null;
         }
 #pragma warning disable CA1031 // The hot path must never throw on a client's JSON: any failure is "not valid FHIR".
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            issues.Add(new DataIssue(name, DataIssueReasons.NotValidFhir, Truncate(ex.Message)));
+            issues.Add(Refused(json, name, ex.Message));
             return null;
         }
     }
+
+    /// <summary>
+    /// The not-valid-fhir issue of a refused resource, saying when it records a CAR-T infusion (found in its raw JSON,
+    /// <see cref="CarTRecordJson"/>): a treated patient must not look untreated because the infusion record is broken.
+    /// </summary>
+    private static DataIssue Refused(JsonElement json, string name, string message) =>
+        new(name, DataIssueReasons.NotValidFhir, Truncate(message)) { CarTRecord = CarTRecordJson.TryFind(json) };
 
     /// <summary>
     /// The fast path (<see cref="CleanResourceJson"/>): the resource when its JSON lies inside the subset strict Firely

@@ -8,6 +8,7 @@ namespace CrsCdsHooks.Core.Fhir;
 // Procedure (CAR-T infusion, oxygen support), Condition (findings), AllergyIntolerance (drug allergies).
 internal sealed partial class TimelineReading
 {
+    private static readonly HashSet<string> NotGivenProcedureStatuses = new(StringComparer.Ordinal) { "not-done", "on-hold", "entered-in-error", "preparation" };
     private static readonly HashSet<string> ActiveClinicalStatuses = new(StringComparer.Ordinal) { "active", "recurrence", "relapse" };
     private static readonly HashSet<string> RejectedVerificationStatuses = new(StringComparer.Ordinal) { "refuted", "entered-in-error" };
     private static readonly string[] NoKnownAllergyPhrases =
@@ -27,22 +28,29 @@ internal sealed partial class TimelineReading
     {
         if (RejectOtherPatient(procedure.Subject, name)) return;
         var status = FhirValues.Text(procedure.StatusElement);
+        var text = FhirValues.JoinedText(procedure.Code);
+        var isCarT = CarTProductCodes.TryMatchInfusionProcedure(text, out var product);
+
         if (status is not ("completed" or "in-progress"))
         {
-            Issue(name, DataIssueReasons.StatusNotUsable, $"status '{Short(status) ?? "(none)"}' is not used");
+            // Not given (not-done, on-hold, entered-in-error) or not yet (preparation); anything else — stopped, unknown,
+            // none, a code outside the value set — leaves open whether a CAR-T product ran (DataIssue.CarTRecord).
+            var mayHaveRun = !NotGivenProcedureStatuses.Contains(status ?? "");
+            _issues.Add(new DataIssue(name, DataIssueReasons.StatusNotUsable, $"status '{Short(status) ?? "(none)"}' is not used")
+            {
+                CarTRecord = isCarT && mayHaveRun ? new UnusableCarTRecord("Procedure", RecordedStart(procedure.Performed)) : null,
+            });
             return;
         }
-
-        var text = FhirValues.JoinedText(procedure.Code);
-        var isCarT = (CarTProductCodes.TryMatchName(text, out var product) || CarTProductCodes.MentionsCarT(text))
-            && CarTProductCodes.SaysInfusion(text);
-        if (!isCarT) product = CarTProduct.Unspecified;
 
         if (!FhirTime.TryReadInterval(procedure.Performed, out var start, out var end, out var isPeriod, out var problem))
         {
             if (!isCarT || !TryDateOnly(procedure.Performed, out start))
             {
-                Issue(name, DataIssueReasons.NoUsableTime, problem);
+                _issues.Add(new DataIssue(name, DataIssueReasons.NoUsableTime, problem)
+                {
+                    CarTRecord = isCarT ? new UnusableCarTRecord("Procedure", null) : null,
+                });
                 return;
             }
             NoteDateOnlyInfusion(name, start);

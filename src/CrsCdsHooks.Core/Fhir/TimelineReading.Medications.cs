@@ -14,6 +14,9 @@ internal sealed partial class TimelineReading
             "respiratory tract", "infiltration", "local", "perineural", "intradermal", "cream", "ointment", "lotion", "gel", "foam",
             "eye drops", "eye drop", "ear drops", "ear drop", "nasal spray" }.Select(WholeWords.Normalize)];
 
+    // Deliberately not given, or recorded in error: a CAR-T product with these was not infused (DataIssue.CarTRecord).
+    private static readonly HashSet<string> NotGivenAdministrationStatuses = new(StringComparer.Ordinal) { "not-done", "entered-in-error", "on-hold" };
+
     // SNOMED CT routes: topical, ophthalmic, otic, nasal, transdermal, respiratory tract.
     private static readonly HashSet<string> NonSystemicRouteCodes = new(StringComparer.Ordinal)
         { "6064005", "54485002", "10547007", "46713006", "45890007", "447694001" };
@@ -45,8 +48,13 @@ internal sealed partial class TimelineReading
             case "completed": status = AdministrationStatus.Completed; break;
             case "in-progress": status = AdministrationStatus.InProgress; break;
             case "stopped": status = AdministrationStatus.Stopped; break;
+            case { } given when NotGivenAdministrationStatuses.Contains(given):
+                Issue(name, DataIssueReasons.StatusNotUsable, $"status '{given}' is not used");
+                return;
             default:
-                Issue(name, DataIssueReasons.StatusNotUsable, $"status '{Short(statusText) ?? "(none)"}' is not used");
+                // unknown, none, or a code outside the value set: given or not cannot be told (DataIssue.CarTRecord).
+                var carT = Classify(Identify(ma)).Product is not null ? new UnusableCarTRecord("MedicationAdministration", RecordedStart(ma.Effective)) : null;
+                _issues.Add(new DataIssue(name, DataIssueReasons.StatusNotUsable, $"status '{Short(statusText) ?? "(none)"}' is not used") { CarTRecord = carT });
                 return;
         }
 
@@ -57,7 +65,10 @@ internal sealed partial class TimelineReading
         {
             if (product is null || !TryDateOnly(ma.Effective, out start))
             {
-                Issue(name, DataIssueReasons.NoUsableTime, problem);
+                _issues.Add(new DataIssue(name, DataIssueReasons.NoUsableTime, problem)
+                {
+                    CarTRecord = product is null ? null : new UnusableCarTRecord("MedicationAdministration", null),
+                });
                 return;
             }
             end = null;
@@ -311,6 +322,10 @@ internal sealed partial class TimelineReading
         start = new DateTimeOffset(t.Earliest.UtcDateTime.Date, TimeSpan.Zero);
         return true;
     }
+
+    /// <summary>The start an unused CAR-T record gives, as an accepted one would be read (an instant, else a date's first moment, UTC); null when none.</summary>
+    private static DateTimeOffset? RecordedStart(DataType? value) =>
+        FhirTime.TryReadInterval(value, out var start, out _, out _, out _) || TryDateOnly(value, out start) ? start : null;
 
     /// <remarks>
     /// [operational] A CAR-T infusion recorded with a date but no usable time would otherwise make the

@@ -1,3 +1,4 @@
+using CrsCdsHooks.Core.Terminology;
 using CrsCdsHooks.Core.Timeline;
 
 using Hl7.Fhir.Model;
@@ -86,7 +87,7 @@ internal sealed partial class TimelineReading
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _issues.Add(new DataIssue(name, DataIssueReasons.NotValidFhir, $"could not be read ({ex.GetType().Name})"));
+                _issues.Add(new DataIssue(name, DataIssueReasons.NotValidFhir, $"could not be read ({ex.GetType().Name})") { CarTRecord = CarTRecordOf(resource) });
             }
         }
 
@@ -175,6 +176,34 @@ internal sealed partial class TimelineReading
             default:
                 Issue(name, DataIssueReasons.UnexpectedResourceType, $"a {resource.TypeName} is not read by this service");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// For a resource whose reading failed unexpectedly: the CAR-T record it names, when its status, medication or code
+    /// can still be read (the rules of <see cref="ReadAdministration"/> and <see cref="ReadProcedure"/>); else null.
+    /// </summary>
+    private UnusableCarTRecord? CarTRecordOf(Resource resource)
+    {
+        try
+        {
+            switch (resource)
+            {
+                case MedicationAdministration ma when !NotGivenAdministrationStatuses.Contains(FhirValues.Text(ma.StatusElement) ?? "")
+                    && Classify(Identify(ma)).Product is not null:
+                    return new UnusableCarTRecord("MedicationAdministration", RecordedStart(ma.Effective));
+                case Procedure procedure when !NotGivenProcedureStatuses.Contains(FhirValues.Text(procedure.StatusElement) ?? "")
+                    && CarTProductCodes.TryMatchInfusionProcedure(FhirValues.JoinedText(procedure.Code), out _):
+                    return new UnusableCarTRecord("Procedure", RecordedStart(procedure.Performed));
+                default:
+                    return null;
+            }
+        }
+#pragma warning disable CA1031 // Already failing: what cannot be read here is simply not recognised as CAR-T.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
         }
     }
 

@@ -84,6 +84,19 @@ public static class CarTProductCodes
     }
 
     /// <summary>
+    /// True when a Procedure's text (its code's texts and displays, joined) records a CAR-T infusion (CRS-SPEC §9.1,
+    /// §9.33): it names a product (<paramref name="product"/>) or CAR-T generically (<see cref="CarTProduct.Unspecified"/>)
+    /// and says infusion/administration, not collection.
+    /// </summary>
+    public static bool TryMatchInfusionProcedure(string? text, out CarTProduct product)
+    {
+        var named = TryMatchName(text, out product) || MentionsCarT(text);
+        if (named && SaysInfusion(text)) return true;
+        product = CarTProduct.Unspecified;
+        return false;
+    }
+
+    /// <summary>
     /// True when a Procedure's text says infusion/administration and not collection (CRS-SPEC §9.1, §9.33:
     /// leukapheresis does not count).
     /// </summary>

@@ -8,7 +8,40 @@ namespace CrsCdsHooks.Core.Timeline;
 /// <param name="Resource">"Observation/t9"; a prefetch key as "prefetch/vitalSigns"; "Bundle/entry[3]" when no id.</param>
 /// <param name="Reason">A kebab-case code from <see cref="DataIssueReasons"/>.</param>
 /// <param name="Detail">A short human sentence (no PHI beyond the resource id), e.g. "unit 'furlong' is not a temperature unit".</param>
-public sealed record DataIssue(string Resource, string Reason, string? Detail = null);
+public sealed record DataIssue(string Resource, string Reason, string? Detail = null)
+{
+    /// <summary>
+    /// Set when the resource not used is a MedicationAdministration or Procedure that records a CAR-T infusion and the
+    /// reason leaves open whether the product was given: the patient may be in a CAR-T course the service cannot see
+    /// (see <see cref="UnusableCarTRecord"/>). Null for every other issue.
+    /// </summary>
+    public UnusableCarTRecord? CarTRecord { get; init; }
+}
+
+/// <summary>
+/// A CAR-T infusion record that could not be used, so that an ineligible-looking patient is not silently shown no card
+/// (CRS-SPEC §1, §2: every ignored resource is reported; <c>UnreadableInfusionCardBuilder</c>).
+/// </summary>
+/// <remarks>
+/// <para>[operational] Set by the readers when a MedicationAdministration names a CAR-T product (CRS-SPEC §8.1: generic,
+/// brand or short name, NDC; §8.1 lists no RxNorm code, so none is matched), or a Procedure says infusion/administration
+/// and names a product, "CAR-T", "CAR T" or "chimeric antigen receptor" (§9.33), and it is not used because it is not
+/// valid FHIR (<see cref="DataIssueReasons.NotValidFhir"/>: the mention is found in the raw JSON), has no usable time
+/// (<see cref="DataIssueReasons.NoUsableTime"/>), or has a status the reader cannot interpret as given or not given
+/// (<see cref="DataIssueReasons.StatusNotUsable"/> with <c>unknown</c>, no status or a code outside the value set; for a
+/// Procedure also <c>stopped</c>: the cells ran, as a stopped MedicationAdministration counts, §9.1, but §2 accepts only
+/// completed and in-progress Procedures).</para>
+/// <para>Not set — the patient is legitimately ineligible on that record — for <c>entered-in-error</c> (it never
+/// happened), <c>not-done</c> and <c>on-hold</c> (deliberately not given), a Procedure in <c>preparation</c> (not given
+/// yet), another patient's record, or a readable, accepted record timed after the request (time-after-request: not
+/// infused yet). Where the request time and the eligibility window are known, a flagged record whose
+/// <see cref="RecordedStart"/> lies after the request (beyond the clock-skew allowance) or before the window is not
+/// counted either: had it been readable, the patient would still not be eligible on it.</para>
+/// </remarks>
+/// <param name="ResourceType">"MedicationAdministration" or "Procedure".</param>
+/// <param name="RecordedStart">The start it records, when one can be read (a date alone: the start of that day, UTC, as
+/// the reader takes it for a CAR-T infusion); null when unknown.</param>
+public sealed record UnusableCarTRecord(string ResourceType, DateTimeOffset? RecordedStart);
 
 /// <summary>The documented reason codes of <see cref="DataIssue.Reason"/>.</summary>
 public static class DataIssueReasons

@@ -49,6 +49,26 @@ public sealed class CardKindsTests
     }
 
     [Fact]
+    public async Task UnreadableCarTInfusion_ItsCardIsAuditedAsACrsCard_NotGraded()
+    {
+        using var host = new ApiHost(null, realEvaluator: true);
+        var request = SampleExpectations.Request("paediatric-15y-low-map-not-hypotension.json");
+        request["prefetch"]!["medicationAdministrations"]!["entry"]![3]!["resource"]!["medicationCodeableConcept"]!["coding"]![0]!["display"] = "";
+
+        using var response = await host.CallAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var card = Assert.Single(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["cards"]!.AsArray())!;
+        Assert.StartsWith("CAR-T infusion record could not be read", card["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        var audited = Assert.Single(host.Store.Cards);
+        Assert.Equal((card["uuid"]!.GetValue<string>(), CardKinds.Crs), (audited.CardUuid, audited.Kind));
+        Assert.Equal("crs astct2019 not graded (car-t-record-unusable); infection not screened; anaphylaxis not screened", audited.Summary);
+        Assert.Equal(
+            card["overrideReasons"]!.AsArray().Select(r => (r!["code"]!.GetValue<string>(), r["display"]!.GetValue<string>())),
+            audited.OfferedReasons.Select(r => (r.Code, r.Display)));
+    }
+
+    [Fact]
     public void Card_WithASourceOfNoKnownCriteria_IsUnknown()
     {
         var card = new CdsCard { Uuid = "u", Summary = "s", Indicator = "info", Source = new CdsSource("Somebody else's rule", "https://example.org/rule") };

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using CrsCdsHooks.Api.Tests.FhirServer;
 using CrsCdsHooks.Api.Tests.Infrastructure;
 using CrsCdsHooks.Core;
+using CrsCdsHooks.Core.Cards;
 
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -19,8 +20,9 @@ namespace CrsCdsHooks.Api.Tests.Hardening;
 /// The service meets the hostile corpus (<see cref="HostileCorpus"/>) through Kestrel with the real clinical core:
 /// never a 5xx, every 4xx is an OperationOutcome that names what is wrong (except the bare 400 Kestrel answers for a
 /// NUL in the path, before the service sees the request), every 200 with cards names each data issue of the core's
-/// timeline and used or reported each damaged resource, every 200 <c>{"cards":[]}</c> is proven not eligible
-/// (<see cref="Accounting"/>), no call takes longer than the request timeout, a 100 MB body is refused without being
+/// timeline and used or reported each damaged resource (a 200 with cards for a patient the core found not eligible is
+/// exactly the unreadable-infusion card, naming the damaged CAR-T record), every 200 <c>{"cards":[]}</c> is proven not
+/// eligible (<see cref="Accounting"/>), no call takes longer than the request timeout, a 100 MB body is refused without being
 /// read whole, and the process's resident memory stays within a bound.
 /// </summary>
 [Collection(nameof(RunsAlone))]
@@ -136,6 +138,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.True(peak < ResidentGrowthBoundBytes, $"the process grew by {peak / (1024 * 1024)} MB resident");
         ReliabilityFigures.Record("1 hostile input", summary + "; classes: " + string.Join(", ", perClass.Select(c => $"{c.Key} {c.Value}")));
         ReliabilityFigures.Record("1 hostile input: 200 with no card", accounting.EmptyCardsFigure());
+        ReliabilityFigures.Record("1 hostile input: unreadable CAR-T record", accounting.UnreadableInfusionFigure());
     }
 
     private static string? Check(HostileCase hostile, int status, string? mediaType, string body, HardeningHost host, Accounting accounting)
@@ -181,18 +184,20 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         }
         if (answer?["cards"] is not JsonArray cards) return "200 without cards";
         if (!host.Evaluations.TryDequeue(out var evaluation)) return "200 without an evaluation";
-        return cards.Count == 0 ? accounting.CheckNoCard(hostile, evaluation) : accounting.CheckCards(hostile, evaluation, Strings(answer).ToList());
+        return cards.Count == 0 ? accounting.CheckNoCard(hostile, evaluation) : accounting.CheckCards(hostile, evaluation, cards, Strings(answer).ToList());
     }
 
     /// <summary>
     /// What each 200 of the corpus shows, and the proof for each that shows nothing. (a) A 200 with cards names every
     /// data issue of the core's timeline on them (the damaged resources and keys among them), and each damaged
-    /// resource was used or reported. (b) A 200 <c>{"cards":[]}</c> is allowed only where the core, evaluating this
-    /// request's usable data, found the patient not eligible, its timeline holds no usable CAR-T infusion within the
-    /// eligibility window (the same check, made independently), and the reason is one of: the sample itself has no
-    /// CAR-T infusion; the request no longer holds the sample's CAR-T record at all (its key null or holding other
-    /// resources); or the damaged resource is the CAR-T record itself — listed, because a treated patient then
-    /// shows no card at all (the core reports the record only in its timeline).
+    /// resource was used or reported; when the core found the patient not eligible, the answer is exactly one card, the
+    /// unreadable-infusion card (<c>eligibility</c> undetermined), naming every CAR-T record the core could not use — listed.
+    /// (b) A 200 <c>{"cards":[]}</c> is allowed only where the core, evaluating this request's usable data, found the
+    /// patient not eligible, its timeline holds no usable CAR-T infusion within the eligibility window (the same check,
+    /// made independently) and no CAR-T record it could not use in a way that leaves open whether it was given, and the
+    /// reason is one of: the sample itself has no CAR-T infusion; the request no longer holds the sample's CAR-T record at
+    /// all (its key null or holding other resources); or the damage made the CAR-T record say that the product was not
+    /// given (or another patient's, or not yet given) — listed.
     /// </summary>
     private sealed class Accounting(int eligibilityDays)
     {
@@ -209,10 +214,26 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         private readonly List<string> _sampleIneligible = [];
         private readonly List<string> _noCarTRecord = [];
         private readonly List<string> _damagedCarT = [];
+        private readonly List<string> _unreadableInfusion = [];
 
-        public string? CheckCards(HostileCase hostile, CrsEvaluation evaluation, List<string> strings)
+        public string? CheckCards(HostileCase hostile, CrsEvaluation evaluation, JsonArray cards, List<string> strings)
         {
             _withCards++;
+            var eligibility = cards[0]?["extension"]?[AssessmentExtension.Key]?["eligibility"];
+            if (!evaluation.Assessment.Eligible)
+            {
+                var unusable = evaluation.Timeline.Issues.Where(i => i.CarTRecord is not null).Select(i => i.Resource).Distinct().ToList();
+                if (cards.Count != 1 || eligibility?["status"]?.GetValue<string>() != AssessmentExtension.UndeterminedStatus)
+                    return $"{cards.Count} card(s) for a patient the core found not eligible, not the one unreadable-infusion card";
+                var named = (eligibility["resources"] as JsonArray ?? []).Select(r => r!.GetValue<string>()).ToList();
+                if (unusable.Count == 0 || named.Except(unusable).Any())
+                    return $"the unreadable-infusion card names {string.Join(", ", named)}, but the core's unusable CAR-T records are {string.Join(", ", unusable)}";
+                _unreadableInfusion.Add($"{hostile} ({string.Join(", ", evaluation.Timeline.Issues.Where(i => named.Contains(i.Resource)).Select(i => $"{i.Resource}: {i.Reason}").Distinct())})");
+            }
+            else if (eligibility is not null)
+            {
+                return "an eligible patient's card says eligibility is undetermined";
+            }
             foreach (var issue in evaluation.Timeline.Issues.DistinctBy(i => i.Resource))
             {
                 if (!strings.Any(s => s.Contains(issue.Resource, StringComparison.Ordinal)))
@@ -236,6 +257,8 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             var asOf = evaluation.Assessment.AsOf;
             var usable = evaluation.Timeline.Infusions.Where(i => i.Start <= asOf && asOf - i.Start <= TimeSpan.FromDays(eligibilityDays)).ToList();
             if (usable.Count > 0) return $"{{\"cards\":[]}} although {usable[0].Source} is a CAR-T infusion within {eligibilityDays} days";
+            if (UnreadableInfusionCardBuilder.FindUnusableInfusions(evaluation.Timeline.Issues, asOf, eligibilityDays) is { Count: > 0 } unreadable)
+                return $"{{\"cards\":[]}} although {unreadable[0].Resource} is a CAR-T record that could not be used ({unreadable[0].Reason}): the unreadable-infusion card was due";
             if (SampleOf(hostile) is not { } sample) return "{\"cards\":[]} for a request that is no sample's";
             var baseline = Baselines[sample];
             if (hostile.Resource is { } damaged && Mentions(TimelineText(baseline), damaged))
@@ -261,6 +284,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             if (hostile.Resource is { } carT && lost.Any(s => IdOf(s) == carT.Id)
                 && evaluation.Timeline.Issues.FirstOrDefault(i => i.Resource.Contains(carT.Id, StringComparison.Ordinal)) is { } reported)
             {
+                // Not an unusable CAR-T record (checked above): the damage made it say the product was not given.
                 _damagedCarT.Add($"{hostile} (the CAR-T record, {reported.Resource}: {reported.Reason})");
                 return null;
             }
@@ -269,8 +293,9 @@ public sealed class HostileInputTests(ITestOutputHelper output)
 
         public string Summary() =>
             $"{_withCards} x 200 with cards, each naming every data issue of the core's timeline ({_issuesListed} issues), {_damagedOnCard} damaged resources among them used or reported on the card"
-            + $"; {NoCard} x 200 {{\"cards\":[]}}, each proven not eligible by the core and by its timeline (no usable CAR-T infusion within {eligibilityDays} days): "
-            + $"{_sampleIneligible.Count} the sample has no CAR-T infusion, {_noCarTRecord.Count} the request no longer holds the CAR-T record (its key null or holding other resources), {_damagedCarT.Count} the CAR-T record itself damaged"
+            + $", {_unreadableInfusion.Count} of them the unreadable-infusion card (the CAR-T record itself damaged: eligibility and grade undetermined, the record named)"
+            + $"; {NoCard} x 200 {{\"cards\":[]}}, each proven not eligible by the core and by its timeline (no usable CAR-T infusion within {eligibilityDays} days, no CAR-T record it could not use): "
+            + $"{_sampleIneligible.Count} the sample has no CAR-T infusion, {_noCarTRecord.Count} the request no longer holds the CAR-T record (its key null or holding other resources), {_damagedCarT.Count} the CAR-T record damaged into one that says it was not given"
             + $" ({_damagedNoCardCases} of these damaged a resource: {_damagedOnlyInTimeline} used or reported in the core's timeline, which no card shows)"
             + $"; {_damagedNotReadUndamaged} damaged resources not read even undamaged; 0 silently dropped";
 
@@ -278,12 +303,17 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             $"{NoCard} x 200 {{\"cards\":[]}}: "
             + $"no CAR-T infusion in the sample: {string.Join("; ", _sampleIneligible)}"
             + $" | CAR-T record no longer in the request: {string.Join("; ", _noCarTRecord)}"
-            + $" | CAR-T record damaged, a treated patient shows no card: {(_damagedCarT.Count == 0 ? "none" : string.Join("; ", _damagedCarT))}";
+            + $" | CAR-T record damaged into one that says it was not given: {(_damagedCarT.Count == 0 ? "none" : string.Join("; ", _damagedCarT))}";
+
+        public string UnreadableInfusionFigure() =>
+            $"{_unreadableInfusion.Count} x 200 with the unreadable-infusion card instead of {{\"cards\":[]}}: "
+            + (_unreadableInfusion.Count == 0 ? "none" : string.Join("; ", _unreadableInfusion));
 
         public IEnumerable<string> Details() =>
             _sampleIneligible.Select(c => "no card, sample ineligible: " + c)
                 .Concat(_noCarTRecord.Select(c => "no card, no CAR-T record in the request: " + c))
-                .Concat(_damagedCarT.Select(c => "no card, CAR-T record damaged: " + c));
+                .Concat(_damagedCarT.Select(c => "no card, CAR-T record damaged into not given: " + c))
+                .Concat(_unreadableInfusion.Select(c => "unreadable-infusion card: " + c));
 
         private int NoCard => _sampleIneligible.Count + _noCarTRecord.Count + _damagedCarT.Count;
 

@@ -68,6 +68,7 @@ public sealed class AssessmentExtensionTests
 
         var extension = AssessmentExtension.Build(assessment, DifferentialFinding.None, DifferentialFinding.None, new TocilizumabStatus(0, 0, null, null, null), []);
 
+        Assert.NotNull(extension.Crs);
         Assert.Equal("lee2014", extension.Crs.PrimarySystem);
         Assert.True(extension.Crs.FeverWaived);
         Assert.True(extension.Crs.Present);

@@ -118,9 +118,15 @@ public sealed class SampleGradingTests
             .ToDictionary(n => n!["file"]!.GetValue<string>(), n => n!, StringComparer.Ordinal);
 
     /// <summary>Reads a sample request the way the host reads prefetch (entry by entry) and evaluates it at the anchor.</summary>
-    internal static CrsEvaluation Evaluate(string file)
+    internal static CrsEvaluation Evaluate(string file) => EvaluateRequest(File.ReadAllBytes(SamplePath(file)));
+
+    /// <summary>The path of a file in fhir-samples/.</summary>
+    internal static string SamplePath(string file) => Path.Combine(SamplesDir, file);
+
+    /// <summary>Evaluates a request (a sample's, perhaps altered by the test) as <see cref="Evaluate"/> does.</summary>
+    internal static CrsEvaluation EvaluateRequest(byte[] request)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(SamplesDir, file)));
+        using var doc = JsonDocument.Parse(request);
         var root = doc.RootElement;
         var patientId = root.GetProperty("context").GetProperty("patientId").GetString()!;
         var resources = new List<Resource>();
