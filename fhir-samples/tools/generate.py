@@ -98,9 +98,11 @@ files as written.
   criterion met is listed, so a likely finding also lists the single signs behind it.
 - **Tocilizumab (mg)**: `tocilizumab.suggestedDoseMg` — present only when a tocilizumab MedicationRequest is
   suggested (§9.24); otherwise `none (why)`: the primary grade is below 2, or a limit applies (§6, §9.36).
-- **Cards**: 0 when not eligible; else 1 (CRS) + 1 if infection is likely/possible + 1 if anaphylaxis is likely/possible (§7).
+- **Cards**: 0 when not eligible; 1 (the unreadable-infusion card, `eligibility` `undetermined` in expected.json) when
+  a CAR-T infusion record could not be used (`car-t-record-status-unknown.json`); else 1 (CRS) + 1 if infection is
+  likely/possible + 1 if anaphylaxis is likely/possible (§7).
 - `expected.json` holds the same values, machine-readable (plus `day`, `tocilizumab.dosesLast24h/dosesTotal/noDoseReason`, and for
-  the noise sample the `dataIssues` it must produce). The tests keep it equal to this table.
+  the noise and unreadable-record samples the `dataIssues` they must produce). The tests keep it equal to this table.
 
 """
 
@@ -125,7 +127,8 @@ FOOTER = """
 - **A lab without `referenceRange.high`** is a grading gap (named in the card), not a `dataIssue` (§9.16).
 - **Vasopressin charted in units/min** (`[iU]/min`): its rate is never needed (§9.15); a reader may still report
   `rate-not-convertible`, which changes nothing.
-- **Ineligible rows** of `expected.json` carry `null` for every assessment value: no assessment is shown (`{"cards": []}`).
+- **Ineligible rows** of `expected.json` carry `null` for every assessment value: no assessment is shown (`{"cards": []}`,
+  or the unreadable-infusion card, which shows no grade, when `eligibility` is `undetermined`).
 
 ## Regenerating
 

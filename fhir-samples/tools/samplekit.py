@@ -156,6 +156,7 @@ class Expected:
     toci_last24h: int | None = None
     toci_total: int | None = None
     data_issues: list[tuple[str, str]] | None = None
+    eligibility: str | None = None  # "undetermined" when a CAR-T record could not be used (the unreadable-infusion card)
 
     def as_json(self, file: str, scenario: str) -> dict:
         def system(g):
@@ -168,6 +169,7 @@ class Expected:
             "file": file,
             "scenario": scenario,
             "eligible": self.eligible,
+            **({"eligibility": self.eligibility} if self.eligibility is not None else {}),
             "day": self.day,
             "cards": self.cards,
             "astct2019": system(self.astct),

@@ -640,7 +640,7 @@ def anaphylaxis() -> Sample:
                           "grade 0", 0, 0)
     s.why = [
         "T0 = 06-15 09:00 (cilta-cel), 3 h before asOf → day 0, eligible.",
-        "No temperature ≥ 38.0 °C ever (max 37.3 °C) and no waiver (acetaminophen premedication precedes any fever) → CRS absent: grade 0 in every system although there is hypotension (SBP 82), oxygen and a vasopressor (epinephrine IM counts as [t, t + 1 h], §3). Temperatures are present → upper bound 0 (§9.27). Peak 0. The CRS card says the findings do not meet CRS criteria.",
+        "No temperature ≥ 38.0 °C ever (max 37.3 °C) and no waiver (acetaminophen premedication precedes any fever) → CRS absent: grade 0 in every system although there is hypotension (SBP 82), oxygen and a vasopressor (epinephrine IM counts as [t, t + 1 h], §3; the CRS card flags the IM dose for review). Temperatures are present → upper bound 0 (§9.27). Peak 0. The CRS card says the findings do not meet CRS criteria.",
         "Anaphylaxis: exposure = the CAR-T product start 09:00 (§9.21); urticaria (Condition 126485001) and bronchospasm (4386001) at 09:30 and wheezing at 09:32, all within 6 h and after the same exposure → likely (skin + respiratory). Hypotension after the product counts as a sign (§9.38: SBP 82 and epinephrine started within 6 h) → skin + hypotension too. Tryptase 18.6 ng/mL at 10:15 (within 4 h after the sign, no baseline) > 11.4 → positive (§5, §9.23).",
         "No fever → no infection reason; grade 0 → no tocilizumab. Two cards (CRS grade 0 info, anaphylaxis critical).",
     ]
@@ -922,9 +922,33 @@ def no_vitals() -> Sample:
     return s
 
 
+def cart_status_unknown() -> Sample:
+    t0 = T("06-12 14:00")
+    s = Sample("car-t-record-status-unknown.json", "crs-cart-status-unknown", "s27",
+               "CAR-T infusion recorded with status `unknown` (never confirmed), fever 38.7 °C → warning card: eligibility and grade undetermined",
+               "StatusUnknown", "1971-03-08", "female")
+    s.disease("dlbcl", "2024-09-20 00:00")
+    s.lymphodepletion(t0)
+    s.premedication(t0)
+    cart = s.car_t("axi-cel", t0, status="unknown")
+    s.background("06-11 18:00", temps={"06-14 20:00": 38.7, "06-15 04:00": 38.2})
+    s.acetaminophen("06-14 20:30", "06-15 04:30")
+    s.weight(T("06-11 19:00"), 66.3)
+    s.daily_labs("06-12", "06-15")
+    s.no_known_allergies()
+    s.expected = Expected(eligible=False, day=None, cards=1, eligibility="undetermined",
+                          data_issues=[(f"MedicationAdministration/{cart['id']}", "status-not-usable")])
+    s.why = [
+        f"The only CAR-T record is the axi-cel MedicationAdministration `{cart['id']}` (06-12 14:00) with status `unknown`: it does not say whether the product was given, so it cannot set T0 (§2) — and without T0 the patient is not eligible on the record (§1).",
+        "Answering `{\"cards\": []}` would look like \"no CAR-T, nothing to see\" while the fevers of 38.7 and 38.2 °C sit in the window. The service answers one warning card instead: the record is named with its status and time, eligibility is `undetermined` (extension `eligibility.reason` `car-t-record-unusable`), no grade is shown or implied, and the screens are not run.",
+        "Contrast `no-car-t-ineligible.json`: no CAR-T record at all → no card. Entered-in-error, not-done, on-hold, another patient's or a future record also give no card: those say the product was not given here and now.",
+    ]
+    return s
+
+
 ALL = [
     no_car_t, day2_afebrile, grade1, grade2_hypotension, grade2_low_flow, grade3_one_vasopressor, grade3_face_mask,
     grade4_two_vasopressors, grade4_bipap, fever_waived_toci, fever_masked_apap, paediatric, fahrenheit_codes, noise,
     sepsis_mimic, febrile_neutropenia, late_fever, anaphylaxis, crs_bacteraemia, child_under_30kg, toci_limit,
-    lee3_creatinine, ne_plus_vasopressin, venturi, nc_6_lpm, no_vitals,
+    lee3_creatinine, ne_plus_vasopressin, venturi, nc_6_lpm, no_vitals, cart_status_unknown,
 ]

@@ -41,7 +41,15 @@ public sealed class SampleGradingTests
         if (!expected["eligible"]!.GetValue<bool>())
         {
             Assert.False(a.Eligible);
-            Assert.Empty(evaluation.Response.Cards);
+            Assert.Equal(expected["cards"]!.GetValue<int>(), evaluation.Response.Cards.Count);
+            if (expected["eligibility"] is JsonValue eligibility)
+            {
+                // The unreadable-infusion card: eligibility undetermined, no grade.
+                var extension = Assert.IsType<CdsAssessmentExtension>(Assert.Single(evaluation.Response.Cards).Extension![AssessmentExtension.Key]);
+                Assert.Equal(eligibility.GetValue<string>(), extension.Eligibility?.Status);
+                Assert.Null(extension.Crs);
+            }
+            AssertDataIssues(expected, evaluation);
             return;
         }
 
@@ -67,15 +75,17 @@ public sealed class SampleGradingTests
             Assert.Equal(toci["dosesLast24h"]!.GetValue<int>(), evaluation.Tocilizumab.DosesLast24h);
             Assert.Equal(toci["dosesTotal"]!.GetValue<int>(), evaluation.Tocilizumab.DosesTotal);
         }
-        if (expected["dataIssues"] is JsonArray issues)
+        AssertDataIssues(expected, evaluation);
+    }
+
+    private static void AssertDataIssues(JsonNode expected, CrsEvaluation evaluation)
+    {
+        foreach (var issue in expected["dataIssues"]?.AsArray() ?? [])
         {
-            foreach (var issue in issues)
-            {
-                var resource = issue!["resource"]!.GetValue<string>();
-                var reason = issue["reason"]!.GetValue<string>();
-                Assert.True(evaluation.Timeline.Issues.Any(i => i.Resource == resource && i.Reason == reason),
-                    $"expected data issue {resource} {reason}; got {string.Join(", ", evaluation.Timeline.Issues.Select(i => i.Resource + " " + i.Reason))}");
-            }
+            var resource = issue!["resource"]!.GetValue<string>();
+            var reason = issue["reason"]!.GetValue<string>();
+            Assert.True(evaluation.Timeline.Issues.Any(i => i.Resource == resource && i.Reason == reason),
+                $"expected data issue {resource} {reason}; got {string.Join(", ", evaluation.Timeline.Issues.Select(i => i.Resource + " " + i.Reason))}");
         }
     }
 
