@@ -52,6 +52,22 @@ internal static class PatientIdHash
         Convert.ToHexStringLower(HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes(patientId)));
 }
 
+/// <summary>The argument checks both stores make before writing feedback.</summary>
+internal static class StoredFeedback
+{
+    /// <summary>Throws when the list is null or an item lacks its service, card or outcome (the endpoint validated them).</summary>
+    public static void ThrowIfInvalid(IReadOnlyList<FeedbackItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        foreach (FeedbackItem item in items)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(item.ServiceId);
+            ArgumentException.ThrowIfNullOrWhiteSpace(item.CardUuid);
+            ArgumentException.ThrowIfNullOrWhiteSpace(item.Outcome);
+        }
+    }
+}
+
 /// <summary>Instants as both stores key them.</summary>
 internal static class StoredInstant
 {

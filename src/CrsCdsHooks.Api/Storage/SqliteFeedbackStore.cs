@@ -41,13 +41,7 @@ internal sealed class SqliteFeedbackStore : IDurableFeedbackStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<FeedbackWriteResult>> StoreFeedbackAsync(IReadOnlyList<FeedbackItem> items, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(items);
-        foreach (FeedbackItem item in items)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(item.ServiceId);
-            ArgumentException.ThrowIfNullOrWhiteSpace(item.CardUuid);
-            ArgumentException.ThrowIfNullOrWhiteSpace(item.Outcome);
-        }
+        StoredFeedback.ThrowIfInvalid(items);
 
         if (items.Count == 0)
         {
