@@ -321,7 +321,7 @@ public static class CrsCardBuilder
 
     internal static string ReasonText(string reason) => reason switch
     {
-        DataIssueReasons.StatusNotUsable => "status not usable (e.g. entered-in-error, not-done)",
+        DataIssueReasons.StatusNotUsable => "status not usable (e.g. entered-in-error, not-done, unknown)",
         DataIssueReasons.NoUsableTime => "no usable time",
         DataIssueReasons.TimeAfterRequest => "timed after the request",
         DataIssueReasons.OtherPatient => "another patient",
