@@ -83,6 +83,12 @@ public sealed class CrsPatientView
             return new CrsEvaluation(timeline, assessment, DifferentialFinding.None, DifferentialFinding.None, NoTocilizumab, response);
         }
 
+        // [operational] An unusable CAR-T record beside usable ones: the patient is graded, and the CRS card says which
+        // record was not used and how it could move T0 (UnreadableInfusionCardBuilder.ReviewNote).
+        var unusableBeside = UnreadableInfusionCardBuilder.FindUnusableInfusions(timeline.Issues, input.AsOf, _options.EligibilityDays);
+        if (unusableBeside.Count > 0 && assessment.Infusion is { } infusion)
+            assessment = assessment with { ReviewNotes = [.. assessment.ReviewNotes, .. unusableBeside.Select(i => UnreadableInfusionCardBuilder.ReviewNote(i, infusion.Start))] };
+
         var infection = SepsisScreen.Screen(timeline, assessment);
         var anaphylaxis = AnaphylaxisScreen.Screen(timeline, assessment, _options);
         var plan = ManagementPlanner.Plan(input.PatientId, timeline, assessment, ids);

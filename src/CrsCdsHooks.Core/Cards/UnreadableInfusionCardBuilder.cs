@@ -160,6 +160,27 @@ public static class UnreadableInfusionCardBuilder
         return md.ToString().TrimEnd() + "\n";
     }
 
+    /// <summary>
+    /// For the CRS card of an eligible patient: the review note on a CAR-T record that could not be used beside the ones
+    /// that were (<see cref="FindUnusableInfusions"/>). T0 comes from the usable records; read, this one could move it
+    /// (CRS-SPEC §9.1, §9.32), and with T0 the day after infusion, the peak since infusion and the late-fever screen.
+    /// </summary>
+    /// <param name="issue">The unusable CAR-T record.</param>
+    /// <param name="t0">T0 of the assessment.</param>
+    public static string ReviewNote(DataIssue issue, DateTimeOffset t0)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        var record = issue.CarTRecord ?? throw new ArgumentException("Not a CAR-T record.", nameof(issue));
+        var effect = record.RecordedStart switch
+        {
+            null => "with no usable time, it could be an earlier administration of this course (which would make T0 earlier, §9.1) or a new course (a later T0, §9.32)",
+            { } start when start < t0 => $"recorded at {ClinicalText.Time(start)}, before T0: if it was given, T0 would be earlier (administrations less than 21 days apart are one course, §9.1)",
+            { } start => $"recorded at {ClinicalText.Time(start)}, after T0: if it was given 21 days or more after the previous administration, it starts a new course and T0 would be later (§9.32)",
+        };
+        return $"A CAR-T record could not be used: {issue.Resource}, {Why(issue)}. T0 ({ClinicalText.Time(t0)}) is taken from the CAR-T records that could be used; {effect}. "
+            + "The day after infusion, the peak since infusion and the late-fever screen depend on T0: check this record in the EHR.";
+    }
+
     private static string Why(DataIssue issue)
     {
         var what = issue.Reason switch

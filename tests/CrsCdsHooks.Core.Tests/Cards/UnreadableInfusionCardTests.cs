@@ -144,6 +144,38 @@ public sealed class UnreadableInfusionCardTests
         var card = Assert.Single(evaluation.Response.Cards);
         Assert.StartsWith("CRS grade 1", card.Summary, StringComparison.Ordinal);
         Assert.Contains("MedicationAdministration/cart2", card.Detail, StringComparison.Ordinal);
+        Assert.Equal(3, evaluation.Assessment.Infusion!.Day);
+    }
+
+    public static TheoryData<string, string> UnusableBesideUsable() => new()
+    {
+        { "eligible, plus one with status unknown", "recorded at 2026-03-09 12:00 UTC, after T0: if it was given 21 days or more after the previous administration, it starts a new course and T0 would be later (§9.32)" },
+        { "eligible, plus one with status unknown before T0", "recorded at 2026-03-05 12:00 UTC, before T0: if it was given, T0 would be earlier (administrations less than 21 days apart are one course, §9.1)" },
+        { "eligible, plus one with no time", "with no usable time, it could be an earlier administration of this course (which would make T0 earlier, §9.1) or a new course (a later T0, §9.32)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnusableBesideUsable))]
+    public void Evaluate_EligiblePatientWithASecondUnusableCarTRecord_CrsCardSaysHowItCouldMoveT0(string scenario, string effect)
+    {
+        var evaluation = Evaluate(scenario);
+
+        Assert.True(evaluation.Assessment.Eligible);
+        Assert.Equal(Infused, evaluation.Assessment.Infusion!.Start);
+        var card = Assert.Single(evaluation.Response.Cards);
+        CardRules.AssertValid(card);
+        Assert.Contains("### For review", card.Detail, StringComparison.Ordinal);
+        Assert.Contains("- A CAR-T record could not be used: MedicationAdministration/cart2, ", card.Detail, StringComparison.Ordinal);
+        Assert.Contains("T0 (2026-03-07 12:00 UTC) is taken from the CAR-T records that could be used; " + MarkdownText.Text(effect) + ".", card.Detail, StringComparison.Ordinal);
+        Assert.Contains("check this record in the EHR.", card.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_EligiblePatientWithOnlyUsableCarTRecords_HasNoSuchNote()
+    {
+        var card = Assert.Single(Evaluate("eligible, plus one entered-in-error").Response.Cards);
+
+        Assert.DoesNotContain("A CAR-T record could not be used", card.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -207,6 +239,18 @@ public sealed class UnreadableInfusionCardTests
             case "eligible, plus one with status unknown":
                 resources.Add(CarT("cart"));
                 resources.Add(CarT("cart2", "unknown", Fx.AsOf.AddDays(-1)));
+                break;
+            case "eligible, plus one with status unknown before T0":
+                resources.Add(CarT("cart"));
+                resources.Add(CarT("cart2", "unknown", Infused.AddDays(-2)));
+                break;
+            case "eligible, plus one with no time":
+                resources.Add(CarT("cart"));
+                resources.Add(With(CarT("cart2"), ma => ma.Effective = null!));
+                break;
+            case "eligible, plus one entered-in-error":
+                resources.Add(CarT("cart"));
+                resources.Add(CarT("cart2", "entered-in-error", Infused.AddDays(-2)));
                 break;
             default: throw new ArgumentException(scenario, nameof(scenario));
         }
