@@ -38,7 +38,7 @@ internal static class ReportEndpoints
     {
         if (!options.Value.Enabled)
             return FhirOutcome.NotFound("Reports are disabled on this service: the operator enables GET /reports/feedback with CdsHooks:Reports:Enabled=true.");
-        var rows = await report.GetFeedbackReportAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await report.GetFeedbackReportAsync(FeedbackReportWindow.All, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new FeedbackReportResponse(time.GetUtcNow(), rows));
     }
 }
