@@ -32,11 +32,46 @@ public sealed record FeedbackReportRow(
 /// <param name="Count">Cards overridden with this reason.</param>
 public sealed record OverrideReasonCount(string Code, string? Display, long Count);
 
+/// <summary>
+/// The half-open window of a feedback report, <c>Since ≤ t &lt; Until</c>, either end open when absent. A served
+/// card is in it when its served time (<c>served_card.served_at</c>) is, and then all feedback about it counts,
+/// whenever received. Feedback about a card the store never recorded (the row without kind or summary) is in it when
+/// its outcome time (<c>feedback.outcome_timestamp</c>, when the clinician accepted or overrode the card) is: the
+/// nearest recorded instant to when that card was served, whereas the received time adds however long the EHR took
+/// to deliver the feedback. Both ends are kept to the whole microsecond (the precision of the stores), in UTC.
+/// </summary>
+public sealed record FeedbackReportWindow
+{
+    /// <param name="since">The first instant in the window; null: no lower end.</param>
+    /// <param name="until">The first instant after the window; null: no upper end.</param>
+    /// <exception cref="ArgumentException">Both are given and since is not before until.</exception>
+    public FeedbackReportWindow(DateTimeOffset? since, DateTimeOffset? until)
+    {
+        Since = since is { } s ? StoredInstant.ToMicroseconds(s) : null;
+        Until = until is { } u ? StoredInstant.ToMicroseconds(u) : null;
+        if (Since >= Until)
+            throw new ArgumentException($"The window's since ({Since:O}) must be before its until ({Until:O}).", nameof(since));
+    }
+
+    /// <summary>No window: every card and all feedback.</summary>
+    public static FeedbackReportWindow All { get; } = new(null, null);
+
+    /// <summary>The first instant in the window (UTC, whole microseconds); null: no lower end.</summary>
+    public DateTimeOffset? Since { get; }
+
+    /// <summary>The first instant after the window (UTC, whole microseconds); null: no upper end.</summary>
+    public DateTimeOffset? Until { get; }
+}
+
 /// <summary>Reporting over stored feedback.</summary>
 public interface IFeedbackReport
 {
-    /// <summary>One row per service, card kind and grade summary, ordered by service, kind, summary (feedback about unknown cards last).</summary>
-    Task<IReadOnlyList<FeedbackReportRow>> GetFeedbackReportAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// One row per service, card kind and grade summary, ordered by service, kind, summary (feedback about unknown
+    /// cards last), over the cards served in <paramref name="window"/> and the feedback about them; the unknown-card
+    /// row over the feedback whose outcome time is in the window (see <see cref="FeedbackReportWindow"/>).
+    /// </summary>
+    Task<IReadOnlyList<FeedbackReportRow>> GetFeedbackReportAsync(FeedbackReportWindow window, CancellationToken cancellationToken);
 }
 
 /// <summary>Pseudonymises patient ids for the served-card audit (no PHI is stored).</summary>

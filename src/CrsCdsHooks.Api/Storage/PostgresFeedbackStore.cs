@@ -160,8 +160,9 @@ internal sealed class PostgresFeedbackStore : IDurableFeedbackStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<FeedbackReportRow>> GetFeedbackReportAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FeedbackReportRow>> GetFeedbackReportAsync(FeedbackReportWindow window, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(window);
         await _initialization.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -183,6 +184,7 @@ internal sealed class PostgresFeedbackStore : IDurableFeedbackStore
                     SELECT c.service_id, c.card_kind, c.summary, COUNT(*)::bigint,
                            COALESCE(SUM(p.items), 0)::bigint, COALESCE(SUM(p.accepted), 0)::bigint, COALESCE(SUM(p.overridden), 0)::bigint
                     FROM served_card c LEFT JOIN per_card p ON p.card_uuid = c.card_uuid
+                    WHERE (@since IS NULL OR c.served_at >= @since) AND (@until IS NULL OR c.served_at < @until)
                     GROUP BY c.service_id, c.card_kind, c.summary
                     UNION ALL
                     SELECT f.service_id, NULL, NULL, 0::bigint, COUNT(*)::bigint,
@@ -190,8 +192,9 @@ internal sealed class PostgresFeedbackStore : IDurableFeedbackStore
                            COUNT(DISTINCT f.card_uuid) FILTER (WHERE f.outcome = 'overridden')::bigint
                     FROM feedback f
                     WHERE NOT EXISTS (SELECT 1 FROM served_card c WHERE c.card_uuid = f.card_uuid)
+                      AND (@since IS NULL OR f.outcome_timestamp >= @since) AND (@until IS NULL OR f.outcome_timestamp < @until)
                     GROUP BY f.service_id
-                    """, r => counts.Add(new FeedbackCounts(
+                    """, window, r => counts.Add(new FeedbackCounts(
                         r.GetString(0), NullableText(r, 1), NullableText(r, 2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6))),
                     cancellationToken).ConfigureAwait(false);
 
@@ -200,12 +203,16 @@ internal sealed class PostgresFeedbackStore : IDurableFeedbackStore
                     SELECT COALESCE(c.service_id, f.service_id), c.card_kind, c.summary, f.override_reason_code, COUNT(DISTINCT f.card_uuid)::bigint
                     FROM feedback f LEFT JOIN served_card c ON c.card_uuid = f.card_uuid
                     WHERE f.outcome = 'overridden' AND f.override_reason_code IS NOT NULL
+                      AND CASE WHEN c.card_uuid IS NULL
+                               THEN (@since IS NULL OR f.outcome_timestamp >= @since) AND (@until IS NULL OR f.outcome_timestamp < @until)
+                               ELSE (@since IS NULL OR c.served_at >= @since) AND (@until IS NULL OR c.served_at < @until)
+                          END
                     GROUP BY 1, 2, 3, 4
-                    """, r => reasons.Add(new OverrideReasonTally(r.GetString(0), NullableText(r, 1), NullableText(r, 2), r.GetString(3), r.GetInt64(4))),
+                    """, window, r => reasons.Add(new OverrideReasonTally(r.GetString(0), NullableText(r, 1), NullableText(r, 2), r.GetString(3), r.GetInt64(4))),
                     cancellationToken).ConfigureAwait(false);
 
                 var offered = new List<OfferedReasonEntry>();
-                await ReadAsync(connection, transaction, "SELECT service_id, card_kind, code, display FROM card_override_reason",
+                await ReadAsync(connection, transaction, "SELECT service_id, card_kind, code, display FROM card_override_reason", null,
                     r => offered.Add(new OfferedReasonEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3))),
                     cancellationToken).ConfigureAwait(false);
 
@@ -306,13 +313,24 @@ internal sealed class PostgresFeedbackStore : IDurableFeedbackStore
     private static NpgsqlParameter<string[]> TextArray(string name, IEnumerable<string> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. values] };
 
+    private static NpgsqlParameter Instant(string name, DateTimeOffset? value) =>
+        new(name, NpgsqlDbType.TimestampTz) { Value = value is { } instant ? instant.ToUniversalTime() : DBNull.Value };
+
     private static NpgsqlParameter Text(string name, string? value) =>
         new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
+    /// <summary>Runs a report query; <c>@since</c> and <c>@until</c> are the window's ends (timestamptz), or NULL; no window: no parameters.</summary>
     private static async Task ReadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Action<NpgsqlDataReader> row, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, FeedbackReportWindow? window, Action<NpgsqlDataReader> row,
+        CancellationToken cancellationToken)
     {
         await using NpgsqlCommand command = new(sql, connection, transaction);
+        if (window is not null)
+        {
+            command.Parameters.Add(Instant("since", window.Since));
+            command.Parameters.Add(Instant("until", window.Until));
+        }
+
         NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {

@@ -164,8 +164,9 @@ internal sealed class SqliteFeedbackStore : IDurableFeedbackStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<FeedbackReportRow>> GetFeedbackReportAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FeedbackReportRow>> GetFeedbackReportAsync(FeedbackReportWindow window, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(window);
         await _initialization.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -185,6 +186,7 @@ internal sealed class SqliteFeedbackStore : IDurableFeedbackStore
                 SELECT c.service_id, c.card_kind, c.summary, COUNT(*),
                        COALESCE(SUM(p.items), 0), COALESCE(SUM(p.accepted), 0), COALESCE(SUM(p.overridden), 0)
                 FROM served_card c LEFT JOIN per_card p ON p.card_uuid = c.card_uuid
+                WHERE ($since IS NULL OR c.served_at >= $since) AND ($until IS NULL OR c.served_at < $until)
                 GROUP BY c.service_id, c.card_kind, c.summary
                 UNION ALL
                 SELECT f.service_id, NULL, NULL, 0, COUNT(*),
@@ -192,8 +194,9 @@ internal sealed class SqliteFeedbackStore : IDurableFeedbackStore
                        COUNT(DISTINCT CASE WHEN f.outcome = 'overridden' THEN f.card_uuid END)
                 FROM feedback f
                 WHERE NOT EXISTS (SELECT 1 FROM served_card c WHERE c.card_uuid = f.card_uuid)
+                  AND ($since IS NULL OR f.outcome_timestamp >= $since) AND ($until IS NULL OR f.outcome_timestamp < $until)
                 GROUP BY f.service_id
-                """, r => counts.Add(new FeedbackCounts(
+                """, window, r => counts.Add(new FeedbackCounts(
                     r.GetString(0), NullableText(r, 1), NullableText(r, 2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6))),
                 cancellationToken).ConfigureAwait(false);
 
@@ -202,12 +205,16 @@ internal sealed class SqliteFeedbackStore : IDurableFeedbackStore
                 SELECT COALESCE(c.service_id, f.service_id), c.card_kind, c.summary, f.override_reason_code, COUNT(DISTINCT f.card_uuid)
                 FROM feedback f LEFT JOIN served_card c ON c.card_uuid = f.card_uuid
                 WHERE f.outcome = 'overridden' AND f.override_reason_code IS NOT NULL
+                  AND CASE WHEN c.card_uuid IS NULL
+                           THEN ($since IS NULL OR f.outcome_timestamp >= $since) AND ($until IS NULL OR f.outcome_timestamp < $until)
+                           ELSE ($since IS NULL OR c.served_at >= $since) AND ($until IS NULL OR c.served_at < $until)
+                      END
                 GROUP BY 1, 2, 3, 4
-                """, r => reasons.Add(new OverrideReasonTally(r.GetString(0), NullableText(r, 1), NullableText(r, 2), r.GetString(3), r.GetInt64(4))),
+                """, window, r => reasons.Add(new OverrideReasonTally(r.GetString(0), NullableText(r, 1), NullableText(r, 2), r.GetString(3), r.GetInt64(4))),
                 cancellationToken).ConfigureAwait(false);
 
             var offered = new List<OfferedReasonEntry>();
-            await ReadAsync(connection, transaction, "SELECT service_id, card_kind, code, display FROM card_override_reason",
+            await ReadAsync(connection, transaction, "SELECT service_id, card_kind, code, display FROM card_override_reason", null,
                 r => offered.Add(new OfferedReasonEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3))),
                 cancellationToken).ConfigureAwait(false);
 
@@ -370,12 +377,19 @@ internal sealed class SqliteFeedbackStore : IDurableFeedbackStore
         }
     }
 
+    /// <summary>Runs a report query; <c>$since</c> and <c>$until</c> are the window's ends as stored (UTC text), or NULL; no window: no parameters.</summary>
     private static async Task ReadAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string sql, Action<SqliteDataReader> row, CancellationToken cancellationToken)
+        SqliteConnection connection, SqliteTransaction transaction, string sql, FeedbackReportWindow? window, Action<SqliteDataReader> row,
+        CancellationToken cancellationToken)
     {
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
+        if (window is not null)
+        {
+            command.Parameters.Add("$since", SqliteType.Text).Value = window.Since is { } since ? FormatInstant(since) : DBNull.Value;
+            command.Parameters.Add("$until", SqliteType.Text).Value = window.Until is { } until ? FormatInstant(until) : DBNull.Value;
+        }
         SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {

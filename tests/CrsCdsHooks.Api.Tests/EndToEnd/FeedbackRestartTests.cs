@@ -42,7 +42,7 @@ public sealed class FeedbackRestartTests : IDisposable
         {
             using var again = await second.PostJsonAsync(FeedbackPath, feedback);
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-            report = await second.Services.GetRequiredService<IFeedbackReport>().GetFeedbackReportAsync(CancellationToken.None);
+            report = await second.Services.GetRequiredService<IFeedbackReport>().GetFeedbackReportAsync(FeedbackReportWindow.All, CancellationToken.None);
         }
 
         var row = Assert.Single(report);

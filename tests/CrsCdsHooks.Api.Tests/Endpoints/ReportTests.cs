@@ -72,6 +72,60 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task Window_CardsServedInIt_EchoedAsApplied_OmittedWhenNotAsked()
+    {
+        using var host = new ApiHost(null, realEvaluator: true, realStore: true);
+        using var served = await host.CallAsync(SampleExpectations.Request("sepsis-mimic-positive-blood-culture.json"));
+        var card = JsonNode.Parse(await served.Content.ReadAsStringAsync())!["cards"]![0]!["uuid"]!.GetValue<string>();
+        using var feedback = await host.PostJsonAsync(FeedbackPath, $$"""
+            {"feedback":[
+              {"card":"{{card}}","outcome":"accepted","outcomeTimestamp":"2025-06-15T11:58:00Z"},
+              {"card":"5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a10","outcome":"accepted","outcomeTimestamp":"2025-06-15T11:00:00Z"},
+              {"card":"5f0e7b36-3c1c-4bd7-9d7e-0c8a6f1d2a11","outcome":"accepted","outcomeTimestamp":"2025-06-14T11:00:00Z"}]}
+            """);
+        Assert.Equal(HttpStatusCode.OK, feedback.StatusCode);
+        var client = host.CreateClient();
+
+        // The cards were served at the host's now (2025-06-15T12:00Z): in [06-15T00:00+02:00, 06-16), not in [12:00:00.000001, ∞).
+        var inside = await GetJsonAsync(client, ReportPath + "?since=2025-06-15T00:00:00%2B02:00&until=2025-06-16T00:00:00Z");
+        var after = await GetJsonAsync(client, ReportPath + "?since=2025-06-15T12:00:00.000001Z");
+        var all = await GetJsonAsync(client, ReportPath);
+
+        Assert.Equal((new DateTimeOffset(2025, 6, 14, 22, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 6, 16, 0, 0, 0, TimeSpan.Zero)),
+            (inside["since"]!.GetValue<DateTimeOffset>(), inside["until"]!.GetValue<DateTimeOffset>()));
+        Assert.Equal(TimeSpan.Zero, inside["since"]!.GetValue<DateTimeOffset>().Offset);
+        Assert.Equal([("crs", 1L, 1L), ("infection", 1L, 0L), (null, 0L, 1L)], Rows(inside));
+        Assert.Empty(Rows(after));
+        Assert.Equal(new DateTimeOffset(2025, 6, 15, 12, 0, 0, TimeSpan.Zero).AddMicroseconds(1), after["since"]!.GetValue<DateTimeOffset>());
+        Assert.False(after.AsObject().ContainsKey("until"));
+        Assert.Equal([("crs", 1L, 1L), ("infection", 1L, 0L), (null, 0L, 2L)], Rows(all));
+        Assert.False(all.AsObject().ContainsKey("since"));
+        Assert.False(all.AsObject().ContainsKey("until"));
+
+        static List<(string?, long, long)> Rows(JsonNode report) => [.. report["rows"]!.AsArray()
+            .Select(r => (r!["cardKind"]?.GetValue<string>(), Long(r, "cardsServed"), Long(r, "feedbackCount")))];
+    }
+
+    [Theory]
+    [InlineData("since=last-month", "since is not an ISO 8601 instant")]
+    [InlineData("until=2026-13-01T00:00:00Z", "until is not an ISO 8601 instant")]
+    [InlineData("since=", "since is not an ISO 8601 instant")]
+    [InlineData("since=2026-11-01T00:00:00+01:00", "since is not an ISO 8601 instant")]   // an unencoded + arrives as a space
+    [InlineData("since=2026-11-01T00:00:00", "since has no time-zone offset")]
+    [InlineData("until=2026-11-01", "until has no time-zone offset")]
+    [InlineData("since=2026-12-01T00:00:00Z&until=2026-11-01T00:00:00Z", "since must be before until")]
+    [InlineData("since=2026-11-01T01:00:00%2B01:00&until=2026-11-01T00:00:00Z", "since must be before until")]
+    public async Task Window_BadValue_Is400OperationOutcomeNamingTheParameter(string query, string expected)
+    {
+        using var host = new ApiHost(null, realStore: true);
+
+        using var response = await host.CreateClient().GetAsync(new Uri(ReportPath + "?" + query, UriKind.Relative));
+
+        var text = await OperationOutcomeAssert.IsOutcomeSayingAsync(response, HttpStatusCode.BadRequest, expected);
+        Assert.DoesNotContain("last-month", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NotEnabled_Is404OperationOutcomeNamingTheKey()
     {
         using var host = new ApiHost(null, environment: "Production");
@@ -117,6 +171,14 @@ public sealed class ReportTests
     }
 
     private static long Long(JsonNode row, string name) => row[name]!.GetValue<long>();
+
+    private static async Task<JsonNode> GetJsonAsync(HttpClient client, string pathAndQuery)
+    {
+        using var response = await client.GetAsync(new Uri(pathAndQuery, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return JsonNode.Parse(body)!;
+    }
 
     private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string token)
     {

@@ -39,8 +39,10 @@ public abstract class FeedbackStoreContract
         new(service, card, outcome, at ?? T0, suggestions ?? [], outcome == "overridden" ? reason : null,
             outcome == "overridden" && reason is not null ? "https://crscdshooks.example.org/override-reasons" : null, comment, T0.AddMinutes(1));
 
-    private static CardAuditRecord Served(string card, string kind = "crs", string summary = "crs astct2019 2/3", string hook = "h1", string patient = "p1", params (string Code, string Display)[] reasons) =>
-        new(card, "crs-patient-view", hook, T0, kind, summary, patient)
+    private static CardAuditRecord Served(
+        string card, string kind = "crs", string summary = "crs astct2019 2/3", string hook = "h1", string patient = "p1", DateTimeOffset? at = null,
+        params (string Code, string Display)[] reasons) =>
+        new(card, "crs-patient-view", hook, at ?? T0, kind, summary, patient)
         {
             OfferedReasons = [.. reasons.Select(r => new OfferedOverrideReason(r.Code, r.Display))],
         };
@@ -149,7 +151,7 @@ public abstract class FeedbackStoreContract
 
         using IDurableFeedbackStore reopened = Open();
         Assert.Equal([FeedbackWriteResult.AlreadyStored], await reopened.StoreFeedbackAsync([Item()], CancellationToken.None));
-        FeedbackReportRow row = Assert.Single(await reopened.GetFeedbackReportAsync(CancellationToken.None));
+        FeedbackReportRow row = Assert.Single(await reopened.GetFeedbackReportAsync(FeedbackReportWindow.All, CancellationToken.None));
         Assert.Equal(("crs", "crs astct2019 2/3", 1L, 1L, 1L, 0L), (row.CardKind, row.GradeSummary, row.CardsServed, row.FeedbackCount, row.Accepted, row.Overridden));
     }
 
@@ -241,7 +243,7 @@ public abstract class FeedbackStoreContract
             Item(card: "never-served-2", outcome: "overridden", reason: "other"),
         ], CancellationToken.None);
 
-        IReadOnlyList<FeedbackReportRow> report = await store.GetFeedbackReportAsync(CancellationToken.None);
+        IReadOnlyList<FeedbackReportRow> report = await store.GetFeedbackReportAsync(FeedbackReportWindow.All, CancellationToken.None);
 
         Assert.Equal(
             [
@@ -267,7 +269,7 @@ public abstract class FeedbackStoreContract
              Item(card: "c0", outcome: "overridden", reason: "grade-disagrees", at: T0.AddHours(1))],   // c0 again: one card
             CancellationToken.None);
 
-        FeedbackReportRow row = Assert.Single(await store.GetFeedbackReportAsync(CancellationToken.None));
+        FeedbackReportRow row = Assert.Single(await store.GetFeedbackReportAsync(FeedbackReportWindow.All, CancellationToken.None));
 
         Assert.Equal(
             [
@@ -282,6 +284,70 @@ public abstract class FeedbackStoreContract
     }
 
     [StoreFact]
+    public async Task ReportWindow_CardsServedInIt_AllFeedbackAboutThem_UnknownCardsByOutcomeTime()
+    {
+        var window = new FeedbackReportWindow(T0, T0.AddDays(1));
+        using IDurableFeedbackStore store = Open();
+        await store.RecordCardsAsync(
+        [
+            Served("before", at: T0.AddTicks(-10), hook: "h0"),                 // the last microsecond before since: out
+            Served("first", at: T0, hook: "h1"),                                // since itself: in
+            Served("last", at: T0.AddDays(1).AddMicroseconds(-1), hook: "h2"),  // in
+            Served("at-until", at: T0.AddDays(1), hook: "h3"),                  // until itself: out
+        ], CancellationToken.None);
+        await store.StoreFeedbackAsync(
+        [
+            Item(card: "before", outcome: "overridden", reason: "before-reason", at: T0.AddMinutes(5)),   // feedback in the window, card not: out
+            Item(card: "first"),
+            Item(card: "last", outcome: "overridden", reason: "late-reason", at: T0.AddDays(3)),          // after until, about a card in it: in
+            Item(card: "at-until", at: T0.AddMinutes(5)),
+            Item(card: "unknown-in", outcome: "overridden", reason: "unknown-reason", at: T0.AddHours(2)),
+            Item(card: "unknown-early", at: T0.AddHours(-2)),        // received (T0 + 1 min) in the window, outcome before it: out
+            Item(card: "unknown-late", at: T0.AddDays(1)),
+        ], CancellationToken.None);
+
+        IReadOnlyList<FeedbackReportRow> report = await store.GetFeedbackReportAsync(window, CancellationToken.None);
+
+        Assert.Equal(
+            [("crs", 2L, 2L, 1L, 1L), (null, 0L, 1L, 0L, 1L)],
+            report.Select(r => (r.CardKind, r.CardsServed, r.FeedbackCount, r.Accepted, r.Overridden)));
+        Assert.Equal([new OverrideReasonCount("late-reason", null, 1)], report[0].TopOverrideReasons);
+        Assert.Equal([new OverrideReasonCount("unknown-reason", null, 1)], report[1].TopOverrideReasons);
+    }
+
+    [StoreFact]
+    public async Task ReportWindow_OpenAtEitherEnd_AndTheSameInstantInAnyOffset()
+    {
+        using IDurableFeedbackStore store = Open();
+        await store.RecordCardsAsync(
+            [Served("old", at: T0.AddDays(-40), hook: "h1"), Served("new", at: T0, hook: "h2")], CancellationToken.None);
+        await store.StoreFeedbackAsync([Item(card: "unknown", at: T0.AddDays(-40))], CancellationToken.None);
+        DateTimeOffset boundary = T0.AddDays(-1).ToOffset(TimeSpan.FromHours(-5));
+
+        IReadOnlyList<FeedbackReportRow> since = await store.GetFeedbackReportAsync(new FeedbackReportWindow(boundary, null), CancellationToken.None);
+        IReadOnlyList<FeedbackReportRow> until = await store.GetFeedbackReportAsync(new FeedbackReportWindow(null, boundary), CancellationToken.None);
+        IReadOnlyList<FeedbackReportRow> all = await store.GetFeedbackReportAsync(FeedbackReportWindow.All, CancellationToken.None);
+
+        Assert.Equal([("crs", 1L, 0L)], since.Select(r => (r.CardKind, r.CardsServed, r.FeedbackCount)));
+        Assert.Equal([("crs", 1L, 0L), (null, 0L, 1L)], until.Select(r => (r.CardKind, r.CardsServed, r.FeedbackCount)));
+        Assert.Equal([("crs", 2L, 0L), (null, 0L, 1L)], all.Select(r => (r.CardKind, r.CardsServed, r.FeedbackCount)));
+    }
+
+    [StoreFact]
+    public async Task ReportWindow_EndsToTheMicrosecond_TheSameInBothStores()
+    {
+        // PostgreSQL keeps microseconds; the window's ends are cut to the microsecond so that SQLite (which keeps ticks) agrees.
+        using IDurableFeedbackStore store = Open();
+        await store.RecordCardsAsync(
+            [Served("in", at: T0.AddTicks(5), hook: "h1"), Served("out", at: T0.AddHours(1).AddTicks(3), hook: "h2")], CancellationToken.None);
+
+        FeedbackReportRow since = Assert.Single(await store.GetFeedbackReportAsync(new FeedbackReportWindow(T0.AddTicks(7), null), CancellationToken.None));
+        FeedbackReportRow until = Assert.Single(await store.GetFeedbackReportAsync(new FeedbackReportWindow(null, T0.AddHours(1).AddTicks(9)), CancellationToken.None));
+
+        Assert.Equal((2L, 1L), (since.CardsServed, until.CardsServed));
+    }
+
+    [StoreFact]
     public async Task Report_HoldsNoPatientHashNoCardUuidNoComment()
     {
         using IDurableFeedbackStore store = Open(new CdsStorageOptions { KeepOverrideComments = true });
@@ -289,7 +355,7 @@ public abstract class FeedbackStoreContract
         await store.RecordCardsAsync([Served("card-secret-uuid", patient: hash)], CancellationToken.None);
         await store.StoreFeedbackAsync([Item(card: "card-secret-uuid", outcome: "overridden", comment: "Mrs Example, bed 4")], CancellationToken.None);
 
-        string json = System.Text.Json.JsonSerializer.Serialize(await store.GetFeedbackReportAsync(CancellationToken.None));
+        string json = System.Text.Json.JsonSerializer.Serialize(await store.GetFeedbackReportAsync(FeedbackReportWindow.All, CancellationToken.None));
 
         Assert.DoesNotContain(hash, json, StringComparison.Ordinal);
         Assert.DoesNotContain("card-secret-uuid", json, StringComparison.Ordinal);

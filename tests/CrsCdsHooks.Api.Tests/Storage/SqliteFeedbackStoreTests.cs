@@ -167,7 +167,7 @@ public sealed class SqliteFeedbackStoreTests : FeedbackStoreContract, IDisposabl
                 Convert.FromBase64String("AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="), System.Text.Encoding.UTF8.GetBytes("p"))),
             await store.HashAsync("p", CancellationToken.None));
         // The old feedback is reported under the kinds the migration named, and a new write works.
-        IReadOnlyList<FeedbackReportRow> report = await store.GetFeedbackReportAsync(CancellationToken.None);
+        IReadOnlyList<FeedbackReportRow> report = await store.GetFeedbackReportAsync(FeedbackReportWindow.All, CancellationToken.None);
         FeedbackReportRow infection = Assert.Single(report, r => r.CardKind == "infection");
         Assert.Equal((1L, 1L, 1L), (infection.CardsServed, infection.Overridden, Assert.Single(infection.TopOverrideReasons).Count));
         Assert.Equal(1L, Assert.Single(report, r => r.CardKind == "crs" && r.GradeSummary!.StartsWith("crs astct2019 2/3", StringComparison.Ordinal)).Accepted);
