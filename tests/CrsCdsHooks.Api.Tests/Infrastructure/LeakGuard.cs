@@ -101,26 +101,14 @@ public static partial class LeakGuard
     /// <summary>The text with every secret, JWT and Bearer credential replaced by what it is.</summary>
     public static string Redact(string text)
     {
-        var matcher = CurrentMatcher();
         var result = new StringBuilder(text.Length);
-        var span = text.AsSpan();
         var at = 0;
-        while (at < span.Length)
+        foreach (var (start, secret) in SecretsIn(text))
         {
-            var next = span[at..].IndexOfAny(matcher.Values);
-            if (next < 0) break;
-            var start = at + next;
-            var secret = matcher.LongestAt(text, start);
-            if (secret is null)
-            {
-                result.Append(span.Slice(at, next + 1));
-                at = start + 1;
-                continue;
-            }
-            result.Append(span.Slice(at, next)).Append('[').Append(secret.What).Append(']');
+            result.Append(text, at, start - at).Append('[').Append(secret.What).Append(']');
             at = start + secret.Value.Length;
         }
-        result.Append(span[at..]);
+        result.Append(text, at, text.Length - at);
         var redacted = Jwt().Replace(result.ToString(), m => IsJwt(m.Value) ? "[a JWT]" : m.Value);
         return Bearer().Replace(redacted, m => IsCredential(m.Groups["c"].Value) ? "Bearer [a credential]" : m.Value);
     }
@@ -152,24 +140,7 @@ public static partial class LeakGuard
     private static void Scan(string text, string part, List<string> found)
     {
         if (text.Length == 0) return;
-        var matcher = CurrentMatcher();
-        var span = text.AsSpan();
-        var at = 0;
-        while (at < span.Length)
-        {
-            var next = span[at..].IndexOfAny(matcher.Values);
-            if (next < 0) break;
-            var start = at + next;
-            if (matcher.LongestAt(text, start) is { } secret)
-            {
-                found.Add($"{secret.What} in the {part}: {Excerpt(text, start)}");
-                at = start + secret.Value.Length;
-            }
-            else
-            {
-                at = start + 1;
-            }
-        }
+        foreach (var (start, secret) in SecretsIn(text)) found.Add($"{secret.What} in the {part}: {Excerpt(text, start)}");
         foreach (Match m in Jwt().Matches(text))
         {
             if (IsJwt(m.Value) && !Secrets.ContainsKey(m.Value)) found.Add($"a JWT in the {part}: {Excerpt(text, m.Index)}");
@@ -179,6 +150,28 @@ public static partial class LeakGuard
             if (IsCredential(m.Groups["c"].Value) && !Secrets.ContainsKey(m.Groups["c"].Value)) found.Add($"a Bearer credential in the {part}: {Excerpt(text, m.Index)}");
         }
         foreach (Match m in Body().Matches(text)) found.Add($"a resource body or patient URL ({m.Value}) in the {part}: {Excerpt(text, m.Index)}");
+    }
+
+    /// <summary>The known secrets in the text, left to right, the longest at each place, none overlapping.</summary>
+    private static IEnumerable<(int Start, Secret Secret)> SecretsIn(string text)
+    {
+        var matcher = CurrentMatcher();
+        var at = 0;
+        while (at < text.Length)
+        {
+            var next = text.AsSpan(at).IndexOfAny(matcher.Values);
+            if (next < 0) yield break;
+            var start = at + next;
+            if (matcher.LongestAt(text, start) is { } secret)
+            {
+                yield return (start, secret);
+                at = start + secret.Value.Length;
+            }
+            else
+            {
+                at = start + 1;
+            }
+        }
     }
 
     private static string Excerpt(string text, int at)
